@@ -1,0 +1,17 @@
+"""Extractors turn a Document into an Extraction. A new extractor is a new module implementing `Extractor`."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from litextract.document import Document
+from litextract.records import Extraction
+
+
+class Extractor(Protocol):
+    name: str
+    version: str
+
+    def extract(self, doc: Document) -> Extraction:
+        """Records with evidence; `verified` flags are left to the grounding check."""
+        ...

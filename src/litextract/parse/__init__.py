@@ -1,0 +1,25 @@
+"""Parsers turn a PDF file into a Document. A new parser is a new module implementing `Parser`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+from litextract.document import Document
+
+
+class ParseError(Exception):
+    """A file that cannot be parsed; the message is the one-line reason shown to the user."""
+
+
+class Parser(Protocol):
+    name: str
+
+    def parse(self, path: Path, data: bytes, sha256: str) -> Document:
+        """Parse the PDF whose bytes are `data`; raise ParseError with a one-line reason on failure."""
+        ...
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,58 @@
+"""Settings: defaults < `litextract.toml` < `LITEXTRACT_*` environment variables < CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Every knob of litextract in one object; the CLI and the dashboard build one and pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LITEXTRACT_", toml_file="litextract.toml", extra="ignore", validate_default=True
+    )
+
+    db: Path = Field(default=Path("litextract.duckdb"), description="DuckDB database file")
+    reviewer: str = Field(default="reviewer", description="name stored with review edits")
+
+    # GROBID (optional second parser)
+    grobid_url: str | None = Field(default=None, description="e.g. http://localhost:8070")
+    grobid_timeout: float = 120.0
+    grobid_concurrency: int = 4
+    grobid_consolidate: bool = False
+    grobid_retries: int = 3
+
+    # LLM (optional extractor); the API key is read from the environment and never stored
+    llm_model: str | None = Field(default=None, description="e.g. gpt-4o-mini, or ollama model name")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; None = OpenAI")
+    llm_api_key: SecretStr | None = Field(default=None, description="or OPENAI_API_KEY")
+    llm_mode: str | None = Field(default=None, description="instructor mode: tools | json | json_schema | md_json")
+    llm_timeout: float = 120.0
+    llm_max_retries: int = 2
+    llm_concurrency: int = 4
+    llm_token_budget: int = 60_000
+    llm_context_tokens: int = 8_000
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from file and environment, with the non-None overrides (CLI flags) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
