@@ -113,7 +113,12 @@ def ingest(
     finally:
         with connect(settings.db) as con:
             finish_run(
-                con, run_id, len(files), summary.count("ingested"), summary.count("unchanged"), summary.count("failed")
+                con,
+                run_id,
+                len(files),
+                summary.count("ingested"),
+                summary.count("unchanged"),
+                summary.count("failed"),
             )
     return summary
 

@@ -59,13 +59,24 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
+def _pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this database lacks a packaged migration."""
+    try:
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        return True
+    return any(version not in done for version, _, _ in migrations())
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text or "conflicting" in text or "being used" in text
 
 
 @contextmanager
-def connect(db: Path | str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    db: Path | str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to `db`, migrated when opened for writing, closed on exit.
 
     Waits up to `wait` seconds while another process holds DuckDB's write lock.
@@ -87,6 +98,11 @@ def connect(db: Path | str, read_only: bool = False, wait: float = LOCK_WAIT_SEC
     try:
         if not read_only:
             migrate(con)
+        elif _pending(con):  # an older database: bring its schema up to date first
+            con.close()
+            with connect(path, wait=wait):
+                pass
+            con = duckdb.connect(str(path), read_only=True)
         yield con
     finally:
         con.close()

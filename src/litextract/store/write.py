@@ -107,10 +107,24 @@ def save_paper(con: duckdb.DuckDBPyConnection, doc: Document, extraction: Extrac
             " arxiv_id, uses_deep_learning, uses_medical_imaging, evidence, field_sources, parser, extractor)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                pid, doc.sha256, doc.file, doc.path, doc.n_pages, p.title, p.authors, p.year, p.venue,
-                p.venue_type, p.doi, p.arxiv_id, p.uses_deep_learning, p.uses_medical_imaging,
+                pid,
+                doc.sha256,
+                doc.file,
+                doc.path,
+                doc.n_pages,
+                p.title,
+                p.authors,
+                p.year,
+                p.venue,
+                p.venue_type,
+                p.doi,
+                p.arxiv_id,
+                p.uses_deep_learning,
+                p.uses_medical_imaging,
                 json.dumps({k: e.model_dump() for k, e in p.evidence.items()}),
-                json.dumps(doc.field_sources), doc.parser, extraction.extractor,
+                json.dumps(doc.field_sources),
+                doc.parser,
+                extraction.extractor,
             ],
         )
         con.execute(
@@ -140,7 +154,9 @@ def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, 
     return int(row[0])
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, n_files: int, ingested: int, unchanged: int, failed: int) -> None:
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: int, n_files: int, ingested: int, unchanged: int, failed: int
+) -> None:
     con.execute(
         "UPDATE runs SET finished_at = current_timestamp, n_files = ?, n_ingested = ?, n_unchanged = ?, n_failed = ?"
         " WHERE run_id = ?",
@@ -148,7 +164,9 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, n_files: int, ingest
     )
 
 
-def record_error(con: duckdb.DuckDBPyConnection, run_id: int | None, file: str, sha256: str | None, stage: str, reason: str) -> None:
+def record_error(
+    con: duckdb.DuckDBPyConnection, run_id: int | None, file: str, sha256: str | None, stage: str, reason: str
+) -> None:
     con.execute(
         "INSERT INTO errors (run_id, file, sha256, stage, reason) VALUES (?, ?, ?, ?, ?)",
         [run_id, file, sha256, stage, reason],

@@ -1,0 +1,247 @@
+"""The `litextract` command line: a thin layer over the library (typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from litextract import export as export_mod
+from litextract.ingest import FileOutcome
+from litextract.ingest import ingest as run_ingest
+from litextract.settings import Settings, load_settings
+from litextract.store import StoreError, connect, queries
+
+app = typer.Typer(help="Extract datasets, models and results from medical-imaging papers.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file [env LITEXTRACT_DB; default ./litextract.duckdb]")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+
+def settings_from(**flags: Any) -> Settings:
+    """Settings from litextract.toml and LITEXTRACT_* variables, with the given CLI flags on top."""
+    return load_settings(**flags)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def table(title: str, columns: list[str], data: list[dict[str, Any]], widths: dict[str, int] | None = None) -> Table:
+    """A rich table of `columns` from row dicts; lists are joined with '; '."""
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        t.add_column(c, max_width=(widths or {}).get(c), overflow="fold")
+    for row in data:
+        t.add_row(*("" if (v := export_mod.cell(row.get(c))) == "" else str(v) for c in columns))
+    return t
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders (searched recursively).")],
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-parse and re-extract unchanged files too.")] = False,
+    grobid_url: Annotated[
+        str | None, typer.Option("--grobid-url", help="GROBID server, e.g. http://localhost:8070")
+    ] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="LLM model name; switches LLM extraction on.")] = None,
+    llm_base_url: Annotated[str | None, typer.Option("--llm-base-url", help="OpenAI-compatible endpoint.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Parse, extract and store every PDF under PATHS. Unchanged files are skipped."""
+    settings = settings_from(db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder", 2)
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=as_json,
+    )
+    task = progress.add_task("", total=None)
+
+    def on_file(outcome: FileOutcome) -> None:
+        progress.advance(task)
+        progress.update(task, description=outcome.path.name)
+        if outcome.status == "failed":
+            progress.console.print(f"[red]✗[/red] {outcome.line}", highlight=False)
+
+    try:
+        with progress:
+            summary = run_ingest(
+                paths, settings, force=force, on_start=lambda n: progress.update(task, total=n), on_file=on_file
+            )
+    except StoreError as exc:
+        raise fail(str(exc)) from exc
+    except KeyboardInterrupt:
+        err.print("interrupted: files finished so far are stored; run the same command again to do the rest")
+        raise typer.Exit(130) from None
+    counts = {s: summary.count(s) for s in ("ingested", "unchanged", "failed")}
+    if as_json:
+        print_json(
+            {
+                "run_id": summary.run_id,
+                **counts,
+                "files": [
+                    {
+                        "file": str(o.path),
+                        "status": o.status,
+                        "paper_id": o.paper_id,
+                        "stage": o.stage,
+                        "reason": o.reason,
+                    }
+                    for o in summary.outcomes
+                ],
+            }
+        )
+    else:
+        console.print(
+            f"{len(summary.outcomes)} files: [green]{counts['ingested']} ingested[/green], "
+            f"{counts['unchanged']} unchanged, [red]{counts['failed']} failed[/red] → {settings.db}"
+        )
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def papers(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the stored papers."""
+    with _read(db) as con:
+        data = queries.papers(con)
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        table(
+            f"{len(data)} papers",
+            ["paper_id", "year", "title", "venue", "n_datasets", "n_models", "n_results", "file"],
+            data,
+            {"title": 60, "venue": 30, "file": 40},
+        )
+    )
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="paper id (or prefix), sha256 or file name")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One paper's records with their evidence."""
+    with _read(db) as con:
+        paper = queries.find_paper(con, ref)
+        if paper is None:
+            raise fail(f"{ref}: no single paper matches (try `litextract papers`)")
+        pid = paper["paper_id"]
+        record: dict[str, Any] = {
+            "paper": paper,
+            "files": queries.paper_files(con, paper["sha256"]),
+            "datasets": queries.datasets(con, pid, include_rejected=True),
+            "models": queries.models(con, pid, include_rejected=True),
+            "results": queries.results(con, pid, include_rejected=True),
+        }
+    if as_json:
+        print_json(record)
+        return
+    for key in (
+        "title",
+        "authors",
+        "year",
+        "venue",
+        "venue_type",
+        "doi",
+        "arxiv_id",
+        "uses_deep_learning",
+        "uses_medical_imaging",
+    ):
+        console.print(f"[bold]{key}[/bold]: {export_mod.cell(paper[key])}", highlight=False)
+    console.print(f"[bold]files[/bold]: {'; '.join(record['files'])}", highlight=False)
+    ev = ["evidence_page", "evidence_quote", "verified", "review_status"]
+    console.print(
+        table(
+            "datasets",
+            ["name", "modality", "body_part", "size_text", "tasks", *ev],
+            record["datasets"],
+            {"evidence_quote": 50, "size_text": 30},
+        )
+    )
+    console.print(
+        table(
+            "models",
+            ["name", "backbone", "task", "proposed", "pretrained", *ev],
+            record["models"],
+            {"evidence_quote": 50},
+        )
+    )
+    console.print(
+        table(
+            "results",
+            ["model", "dataset", "metric", "value", "as_printed", "split", *ev],
+            record["results"],
+            {"evidence_quote": 50},
+        )
+    )
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the CSV files.")] = Path("review"),
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the comparison CSVs (papers, datasets, models, results) for the review."""
+    with _read(db) as con:
+        written = export_mod.export(con, out)
+    if as_json:
+        print_json({"out": str(out), "files": written})
+        return
+    for name, n in written.items():
+        console.print(f"{out / name}: {n} rows", highlight=False)
+
+
+@app.command()
+def errors(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Files that failed, with the stage and the reason."""
+    with _read(db) as con:
+        data = queries.errors(con)
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        table(f"{len(data)} errors", ["run_id", "file", "stage", "reason", "failed_at"], data, {"reason": 70})
+    )
+
+
+@contextmanager
+def _read(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to the configured database; a clear error when there is none."""
+    settings = settings_from(db=db)
+    try:
+        with connect(settings.db, read_only=True) as con:
+            yield con
+    except StoreError as exc:
+        raise fail(str(exc)) from exc

@@ -1,0 +1,108 @@
+"""Comparison CSVs for the literature review, one file per table, UTF-8, lists joined with "; "."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from litextract.store import queries
+from litextract.store.queries import Row
+
+EVIDENCE = ["evidence_page", "evidence_quote", "verified", "review_status"]
+
+# CSV name -> (columns, query). Columns beyond those the review asks for are welcome at the end.
+TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Row]]]] = {
+    "papers.csv": (
+        [
+            "paper_id",
+            "file",
+            "sha256",
+            "title",
+            "authors",
+            "year",
+            "venue",
+            "venue_type",
+            "doi",
+            "arxiv_id",
+            "n_pages",
+            "uses_deep_learning",
+            "uses_medical_imaging",
+            "n_datasets",
+            "n_models",
+            "n_results",
+        ],
+        queries.papers,
+    ),
+    "paper_datasets.csv": (
+        [
+            "paper_id",
+            "dataset",
+            "mention",
+            "modality",
+            "body_part",
+            "size_text",
+            "size_patients",
+            "size_scans",
+            "size_images",
+            "size_slices",
+            "tasks",
+            "public",
+            "url",
+            *EVIDENCE,
+        ],
+        lambda con: [{**r, "dataset": r["name"]} for r in queries.datasets(con)],
+    ),
+    "datasets.csv": (
+        [
+            "dataset",
+            "aliases",
+            "modality",
+            "body_part",
+            "size_text",
+            "tasks",
+            "public",
+            "url",
+            "n_papers",
+            "paper_ids",
+        ],
+        queries.dataset_catalogue,
+    ),
+    "models.csv": (
+        ["paper_id", "model", "backbone", "task", "proposed", "pretrained", *EVIDENCE],
+        lambda con: [{**r, "model": r["name"]} for r in queries.models(con)],
+    ),
+    "results.csv": (
+        ["paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "split", *EVIDENCE],
+        queries.results,
+    ),
+}
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell: lists joined with '; ', None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value if v is not None)
+    return value
+
+
+def write_csv(path: Path, columns: list[str], data: Iterable[Row]) -> int:
+    n = 0
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in data:
+            writer.writerow([cell(row.get(c)) for c in columns])
+            n += 1
+    return n
+
+
+def export(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """Write every comparison CSV into `out`; returns rows written per file."""
+    out.mkdir(parents=True, exist_ok=True)
+    return {name: write_csv(out / name, columns, query(con)) for name, (columns, query) in TABLES.items()}
