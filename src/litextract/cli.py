@@ -51,7 +51,7 @@ def table(title: str, columns: list[str], data: list[dict[str, Any]], widths: di
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -88,7 +88,7 @@ def ingest(
         progress.advance(task)
         progress.update(task, description=outcome.path.name)
         if outcome.status == "failed":
-            progress.console.print(f"[red]✗[/red] {outcome.line}", highlight=False)
+            progress.console.print(f"[red]✗[/red] {outcome.line}", highlight=False, soft_wrap=True)
 
     try:
         with progress:

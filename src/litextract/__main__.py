@@ -1,0 +1,3 @@
+from litextract.cli import app
+
+app(prog_name="litextract")

@@ -1,0 +1,145 @@
+"""The ingest pipeline on generated PDFs and on every kind of bad input."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from conftest import PAPER_PAGES, write_pdf
+from litextract.ingest import ingest
+from litextract.settings import Settings
+from litextract.store import connect, queries
+
+
+def stored_titles(settings: Settings) -> list[str]:
+    with connect(settings.db, read_only=True) as con:
+        return [p["title"] for p in queries.papers(con)]
+
+
+def test_ingest_stores_a_paper_and_skips_it_when_unchanged(paper_pdf: Path, settings: Settings) -> None:
+    first = ingest([paper_pdf], settings)
+    assert [o.status for o in first.outcomes] == ["ingested"]
+    second = ingest([paper_pdf], settings)
+    assert [o.status for o in second.outcomes] == ["unchanged"]
+    with connect(settings.db, read_only=True) as con:
+        assert len(queries.papers(con)) == 1
+        runs = queries.runs(con)
+    assert [(r["n_ingested"], r["n_unchanged"]) for r in runs] == [(0, 1), (1, 0)]
+
+
+def test_the_same_pdf_under_another_name_is_one_paper_with_two_files(paper_pdf: Path, settings: Settings) -> None:
+    copy = paper_pdf.with_name("copy.pdf")
+    copy.write_bytes(paper_pdf.read_bytes())
+    summary = ingest([paper_pdf.parent], settings)
+    assert sorted(o.status for o in summary.outcomes) == ["ingested", "unchanged"]
+    with connect(settings.db, read_only=True) as con:
+        (paper,) = queries.papers(con)
+        assert len(queries.paper_files(con, paper["sha256"])) == 2
+
+
+def make_bad_inputs(folder: Path) -> dict[str, str]:
+    """Each bad file and the words its one-line reason must contain."""
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.pdf").write_text("just some notes, renamed to .pdf\n")
+    good = write_pdf(folder / "tmp.pdf", PAPER_PAGES).read_bytes()
+    (folder / "truncated.pdf").write_bytes(good[: len(good) // 3])
+    (folder / "tmp.pdf").unlink()
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "secret text")
+    doc.save(folder / "encrypted.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")
+    scanned = pymupdf.open()
+    page = scanned.new_page()
+    page.draw_rect(pymupdf.Rect(50, 50, 300, 300), color=(0, 0, 0), fill=(0.5, 0.5, 0.5))
+    scanned.save(folder / "scanned.pdf")
+    huge = pymupdf.open()
+    for i in range(1000):
+        huge.new_page().insert_text((72, 72), f"page {i}")
+    huge.save(folder / "thousand_pages.pdf")
+    return {
+        "empty.pdf": "empty",
+        "notes.pdf": "not a PDF",
+        "truncated.pdf": "",
+        "encrypted.pdf": "encrypted",
+        "scanned.pdf": "no text layer",
+        "thousand_pages.pdf": "1000 pages",
+    }
+
+
+def test_bad_inputs_fail_one_by_one_with_reasons_and_the_run_goes_on(tmp_path: Path, settings: Settings) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    expected = make_bad_inputs(folder)
+    write_pdf(folder / "zz_good.pdf", PAPER_PAGES)
+    summary = ingest([folder], settings)
+    by_name = {o.path.name: o for o in summary.outcomes}
+    assert by_name["zz_good.pdf"].status == "ingested"
+    for name, words in expected.items():
+        outcome = by_name[name]
+        assert outcome.status == "failed", name
+        assert name in outcome.line and "\n" not in outcome.line
+        assert words.lower() in (outcome.reason or "").lower(), (name, outcome.reason)
+    with connect(settings.db, read_only=True) as con:
+        recorded = {Path(e["file"]).name: e for e in queries.errors(con)}
+    assert set(recorded) == set(expected)
+    assert all(e["stage"] == "parse" and e["reason"] for e in recorded.values())
+
+
+def test_a_file_that_turns_bad_loses_nothing_already_stored(paper_pdf: Path, settings: Settings) -> None:
+    ingest([paper_pdf], settings)
+    before = stored_titles(settings)
+    paper_pdf.write_bytes(b"%PDF-1.7 garbage")
+    summary = ingest([paper_pdf], settings)
+    assert summary.outcomes[0].status == "failed"
+    assert stored_titles(settings) == before
+
+
+def test_unreadable_path_is_a_read_failure(tmp_path: Path, settings: Settings) -> None:
+    summary = ingest([tmp_path / "missing.pdf"], settings)
+    assert summary.outcomes[0].status == "failed" and summary.outcomes[0].stage == "read"
+
+
+def test_interrupted_run_keeps_the_database_consistent_and_the_next_run_finishes(
+    tmp_path: Path, settings: Settings
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        write_pdf(folder / f"p{i}.pdf", [f"Paper number {i}\n" + PAPER_PAGES[0], PAPER_PAGES[1]])
+
+    def stop_after_two(outcome: object) -> None:
+        if len(stored_titles(settings)) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest([folder], settings, on_file=stop_after_two)
+    assert len(stored_titles(settings)) == 2
+    summary = ingest([folder], settings)
+    assert sorted(o.status for o in summary.outcomes) == ["ingested", "ingested", "unchanged", "unchanged"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_killed_run_leaves_a_usable_database(tmp_path: Path, settings: Settings) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(12):
+        write_pdf(folder / f"p{i:02}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0]] + [PAPER_PAGES[1]] * 20)
+    env = {**os.environ, "LITEXTRACT_DB": str(settings.db)}
+    proc = subprocess.Popen([sys.executable, "-m", "litextract", "ingest", str(folder)], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if settings.db.exists() and settings.db.stat().st_size > 0:
+            time.sleep(0.5)
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    summary = ingest([folder], settings)
+    assert not summary.failed
+    assert len(stored_titles(settings)) == 12

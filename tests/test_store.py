@@ -1,0 +1,63 @@
+"""The DuckDB store on real database files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from litextract.document import Document, Page
+from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
+from litextract.store import StoreError, connect, migrations, queries
+from litextract.store.write import save_paper
+
+SHA = "ab" * 32
+
+
+def document() -> Document:
+    return Document(file="a.pdf", path="/x/a.pdf", sha256=SHA, n_pages=1, pages=[Page(number=1, text="t")])
+
+
+def extraction(value: float = 0.9) -> Extraction:
+    ev = Evidence(page=1, quote="t")
+    return Extraction(
+        paper=Paper(title="A paper", year=2024),
+        datasets=[Dataset(name="LIDC-IDRI", modality="CT", tasks=["detection"], evidence=ev)],
+        models=[Model(name="Ours", backbone="ResNet-50", proposed=True, evidence=ev)],
+        results=[
+            Result(model="Ours", dataset="LIDC-IDRI", metric="auc", value=value, as_printed=str(value), evidence=ev)
+        ],
+    )
+
+
+def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    for _ in range(2):
+        with connect(db) as con:
+            versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+    assert versions == [v for v, _, _ in migrations()]
+    assert versions[0] == 1
+
+
+def test_save_replaces_a_paper_but_keeps_reviewed_records(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with connect(db) as con:
+        pid = save_paper(con, document(), extraction(0.9))
+        con.execute("UPDATE results SET value = 0.91, review_status = 'edited' WHERE paper_id = ?", [pid])
+        save_paper(con, document(), extraction(0.7))
+        values = sorted((r["value"], r["review_status"]) for r in queries.results(con, pid))
+    assert values == [(0.7, None), (0.91, "edited")]
+
+
+def test_rejected_records_are_hidden_from_views(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with connect(db) as con:
+        pid = save_paper(con, document(), extraction())
+        con.execute("UPDATE datasets SET review_status = 'rejected'")
+        assert queries.datasets(con, pid) == []
+        assert len(queries.datasets(con, pid, include_rejected=True)) == 1
+
+
+def test_reading_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no database yet"), connect(tmp_path / "none.duckdb", read_only=True):
+        pass
