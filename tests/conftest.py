@@ -19,7 +19,7 @@ SHARED = Path(os.environ.get("LITEXTRACT_SHARED", REPO.parent / "shared"))
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No LITEXTRACT_* variable or OpenAI key of the developer's leaks into a test."""
     for name in list(os.environ):
-        if name.startswith("LITEXTRACT_") and name != "LITEXTRACT_SHARED" or name == "OPENAI_API_KEY":
+        if (name.startswith("LITEXTRACT_") and name != "LITEXTRACT_SHARED") or name == "OPENAI_API_KEY":
             monkeypatch.delenv(name)
     yield
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import write_pdf
 from litextract.cli import app
+
+from conftest import write_pdf
 
 runner = CliRunner()
 EXPECTED_HEADERS = {

@@ -12,10 +12,11 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from conftest import PAPER_PAGES, write_pdf
 from litextract.ingest import ingest
 from litextract.settings import Settings
 from litextract.store import connect, queries
+
+from conftest import PAPER_PAGES, write_pdf
 
 
 def stored_titles(settings: Settings) -> list[str]:
