@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -245,3 +245,51 @@ def _read(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
     except StoreError as exc:
         raise fail(str(exc)) from exc
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of X.gold.json files (docs/gold-format.md).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score the database against gold annotations: precision/recall/F1 per field (docs/evaluation.md)."""
+    from litextract.eval import SET_FIELDS, evaluate
+
+    if not gold.is_dir():
+        raise fail(f"{gold}: not a folder of gold files", 2)
+    with _read(db) as con:
+        report = evaluate(con, gold)
+    for line in report.errors:
+        err.print(f"[red]✗[/red] {line}", highlight=False, soft_wrap=True)
+    if as_json:
+        print_json(report.to_json())
+        return
+    columns = ["field", "tp", "fp", "fn", "precision", "recall", "f1", "accuracy"]
+    console.print(table(f"{len(report.papers)} gold papers in {gold}", columns, report.field_rows()))
+    per_paper = ["file", "paper_id", *SET_FIELDS, "wrong"]
+    console.print(table("per paper: matched/gold (+extra)", per_paper, report.paper_rows(), {"file": 32}))
+    if report.missing:
+        console.print(f"[yellow]not in the database:[/yellow] {', '.join(report.missing)}", highlight=False)
+
+
+@app.command()
+def doctor(
+    grobid_url: Annotated[str | None, typer.Option("--grobid-url", help="GROBID server to check.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the optional services the settings point at; exit 1 when one is configured but not working."""
+    from litextract.parse.grobid import grobid_status
+
+    settings = settings_from(grobid_url=grobid_url)
+    # Each check returns (name, ok, detail) from the library; a new service adds its check to this list.
+    checks: list[Callable[[Settings], tuple[str, bool, str]]] = [grobid_status]
+    results = [check(settings) for check in checks]
+    if as_json:
+        print_json([{"check": name, "ok": ok, "detail": detail} for name, ok, detail in results])
+    else:
+        for name, ok, detail in results:
+            mark = "[green]✓[/green]" if ok else "[red]✗[/red]"
+            console.print(f"{mark} {name}: {detail}", highlight=False, soft_wrap=True)
+    if not all(ok for _, ok, _ in results):
+        raise typer.Exit(1)
