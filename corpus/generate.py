@@ -294,15 +294,15 @@ PAPERS: list[Paper] = [
             "[2] Oktay O, et al. Attention U-Net: learning where to look for the pancreas. MIDL 2018.",
         ],
         datasets=[
-            dataset("BraTS 2021", ["BraTS", "Brain Tumor Segmentation (BraTS) 2021"], "MRI", "brain",
+            dataset("BraTS 2021", [], "MRI", "brain",
                     ["segmentation"], "1,251 pre-operative multi-parametric MRI cases (T1, T1Gd, T2, FLAIR)",
                     patients=1251, scans=1251),
         ],
         models=[
             model("RA-nnU-Net", "nnU-Net", "segmentation", True, "none"),
             model("nnU-Net", "nnU-Net", "segmentation", False, "none"),
-            model("Attention U-Net", "U-Net", "segmentation", False, "none"),
-            model("3D U-Net", "U-Net", "segmentation", False, "none"),
+            model("Attention U-Net", "Attention U-Net", "segmentation", False, "none"),
+            model("3D U-Net", "3D U-Net", "segmentation", False, "none"),
         ],
     ),
     Paper(
@@ -461,7 +461,7 @@ PAPERS: list[Paper] = [
         models=[
             model("EfficientNet-B3", "EfficientNet-B3", "classification", True, "ImageNet"),
             model("ResNet-50", "ResNet-50", "classification", False, "ImageNet"),
-            model("Inception-v3", "Inception-v3", "classification", False, "ImageNet"),
+            model("Inception-v3", "InceptionV3", "classification", False, "ImageNet"),
         ],
     ),
     Paper(

@@ -172,8 +172,9 @@ def test_matching_is_maximal_not_greedy() -> None:
 
 
 def test_title_and_venue_rules() -> None:
-    assert title_matches("CheXNet:  radiologist-level pneumonia detection", "CheXNet: Radiologist-Level Pneumonia Detection")
-    assert not title_matches("CheXNet", "CheXNet: Radiologist-Level Pneumonia Detection")
+    title = "CheXNet: Radiologist-Level Pneumonia Detection"
+    assert title_matches("CheXNet:  radiologist-level pneumonia detection", title)
+    assert not title_matches("CheXNet", title)
     assert venue_matches("Proceedings of MICCAI 2021, Strasbourg", "MICCAI 2021")
     assert venue_matches("IJRASET", "International Journal for Research in Applied Science (IJRASET)")
     assert not venue_matches("IEEE", "IEEE Access")

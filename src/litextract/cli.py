@@ -254,7 +254,7 @@ def eval_(
     as_json: JsonOption = False,
 ) -> None:
     """Score the database against gold annotations: precision/recall/F1 per field (docs/evaluation.md)."""
-    from litextract.eval import SET_FIELDS, evaluate
+    from litextract.eval import evaluate
 
     if not gold.is_dir():
         raise fail(f"{gold}: not a folder of gold files", 2)
@@ -267,8 +267,8 @@ def eval_(
         return
     columns = ["field", "tp", "fp", "fn", "precision", "recall", "f1", "accuracy"]
     console.print(table(f"{len(report.papers)} gold papers in {gold}", columns, report.field_rows()))
-    per_paper = ["file", "paper_id", *SET_FIELDS, "wrong"]
-    console.print(table("per paper: matched/gold (+extra)", per_paper, report.paper_rows(), {"file": 32}))
+    per_paper = ["file", "datasets", "models", "backbones", "tasks", "results", "wrong"]
+    console.print(table("per paper: matched/gold +extra", per_paper, report.paper_rows(), {"file": 28, "wrong": 24}))
     if report.missing:
         console.print(f"[yellow]not in the database:[/yellow] {', '.join(report.missing)}", highlight=False)
 
@@ -293,3 +293,79 @@ def doctor(
             console.print(f"{mark} {name}: {detail}", highlight=False, soft_wrap=True)
     if not all(ok for _, ok, _ in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def review(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option("--port", help="Port of the dashboard on 127.0.0.1.")] = 8501,
+) -> None:
+    """Open the dashboard (review queue, papers, leaderboards) for the database: `streamlit run`."""
+    import os
+    import subprocess
+
+    import litextract.dashboard
+
+    settings = settings_from(db=db)
+    script = Path(litextract.dashboard.__file__).parent / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    console.print(f"dashboard for {settings.db} on http://127.0.0.1:{port} (Ctrl+C stops it)", highlight=False)
+    env = {**os.environ, "LITEXTRACT_DB": str(settings.db.resolve())}
+    try:
+        raise typer.Exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def dedupe(
+    db: DbOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would merge and why; change nothing.")] = False,
+    undo: Annotated[int | None, typer.Option("--undo", help="Reverse the merge with this id.")] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", help="Confirm an alias, KIND:ALIAS=CANONICAL (kind: dataset, backbone, ...)."),
+    ] = None,
+    history: Annotated[bool, typer.Option("--history", help="List the merges made so far.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Merge duplicate papers (preprint + published) and spellings of one dataset or backbone (docs/dedup.md)."""
+    from litextract import dedup
+
+    if history or dry_run:
+        if alias or undo is not None:
+            raise fail("--alias and --undo change the database: run them without --dry-run/--history", 2)
+        with _read(db) as con:
+            data: Any = dedup.history(con) if history else dedup.dedupe(con, dry_run=True)
+    else:
+        settings = settings_from(db=db)
+        try:
+            with connect(settings.db) as con:
+                if undo is not None:
+                    data = dedup.undo(con, undo)
+                else:
+                    for spec in alias or []:
+                        kind, _, rest = spec.partition(":")
+                        name, _, canonical = rest.partition("=")
+                        dedup.confirm_alias(con, kind.strip(), name, canonical, settings.reviewer)
+                    data = dedup.dedupe(con)
+        except (StoreError, dedup.DedupError) as exc:
+            raise fail(str(exc)) from exc
+    if isinstance(data, dedup.Plan):
+        data = {"merges": [m.row() for m in data.merges], "skipped": data.skipped, "dry_run": dry_run}
+    if as_json:
+        print_json(data)
+    elif history:
+        console.print(table(f"{len(data)} merges", ["merge_id", "kind", "canonical", "members", "rule", "score",
+                                                      "at", "undone_at"], data, {"members": 50}))
+    elif undo is not None:
+        console.print(f"merge {undo} ({data['kind']}: {', '.join(data['members'])}) undone", highlight=False)
+    else:
+        verb = "would merge" if dry_run else "merged"
+        console.print(table(f"{len(data['merges'])} {verb}", ["merge_id", "kind", "canonical", "members", "rule",
+                                                              "score", "why"], data["merges"],
+                            {"members": 40, "why": 60}))
+        if data["skipped"]:
+            console.print(table(f"{len(data['skipped'])} near-duplicates not merged",
+                                ["kind", "members", "rule", "reason"], data["skipped"], {"reason": 60}))

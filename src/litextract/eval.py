@@ -172,11 +172,11 @@ class Report:
         return rows
 
     def paper_rows(self) -> list[dict[str, Any]]:
-        """One row per gold paper for people: matched/gold counts per set field, the wrong single fields."""
+        """One row per gold paper for people: matched/gold +extra per set field, and the wrong single fields."""
         return [
-            {"file": p.file, "paper_id": p.paper_id or "not in database",
-             **{f: f"{p.counts[f].tp}/{p.counts[f].tp + p.counts[f].fn} (+{p.counts[f].fp})" for f in SET_FIELDS},
-             "wrong": ", ".join(f for f in ACCURACY_FIELDS if not p.correct[f])}
+            {"file": p.file if p.paper_id else f"{p.file} (not in database)",
+             **{f: f"{p.counts[f].tp}/{p.counts[f].tp + p.counts[f].fn} +{p.counts[f].fp}" for f in SET_FIELDS},
+             "wrong": " ".join(f for f in ACCURACY_FIELDS if not p.correct[f])}
             for p in self.papers
         ]
 

@@ -1,0 +1,71 @@
+"""The shipped demo corpus: reproducible from corpus/generate.py, and its gold files consistent with its PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from litextract.eval import normal_text
+from litextract.gold import Gold, gold_files, load_gold
+from litextract.vocab import vocabulary
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+GOLDS = gold_files(CORPUS)
+
+
+def test_the_corpus_has_papers_with_gold_and_one_without_deep_learning() -> None:
+    pdfs = sorted(CORPUS.glob("*.pdf"))
+    assert len(pdfs) >= 6
+    assert [p.name.removesuffix(".gold.json") for p in GOLDS] == [p.stem for p in pdfs]
+    assert [load_gold(g).uses_deep_learning for g in GOLDS].count(False) >= 1
+
+
+def test_generate_reproduces_the_committed_files_byte_for_byte(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(CORPUS / "generate.py"), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in CORPUS.iterdir() if p.suffix in {".pdf", ".json"})
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (CORPUS / name).read_bytes(), f"{name} differs: re-run generate.py"
+
+
+@pytest.mark.parametrize("path", GOLDS, ids=lambda p: p.name)
+def test_gold_is_consistent_and_uses_canonical_names(path: Path) -> None:
+    gold = load_gold(path)
+    vocab = vocabulary()
+    assert gold.file == path.name.replace(".gold.json", ".pdf")
+    assert gold.sha256 == hashlib.sha256((CORPUS / gold.file).read_bytes()).hexdigest()
+    models = {m.name for m in gold.models}
+    for r in gold.results:
+        assert r.model in models and gold.dataset(r.dataset) is not None, r
+        entry = vocab.lookup("metric", r.metric)
+        assert entry is not None and entry.name == r.metric, f"{r.metric} is not a canonical metric"
+        if entry.attrs.get("kind") == "fraction":
+            assert 0 <= r.value <= 1, r
+    for d in gold.datasets:
+        assert vocab.canonical("dataset", d.name) == d.name, f"use the vocabulary's name for {d.name}"
+        assert vocab.canonical("modality", d.modality) == d.modality
+    for m in gold.models:
+        assert vocab.canonical("backbone", m.backbone) == m.backbone
+
+
+def _cells(pdf: Path) -> set[str]:
+    with pymupdf.open(pdf) as doc:
+        return {c for page in doc for t in page.find_tables().tables for row in t.extract() for c in row if c}
+
+
+@pytest.mark.parametrize("path", GOLDS, ids=lambda p: p.name)
+def test_every_gold_table_value_is_printed_in_a_ruled_table(path: Path) -> None:
+    gold: Gold = load_gold(path)
+    pdf = CORPUS / gold.file
+    cells = _cells(pdf)
+    with pymupdf.open(pdf) as doc:
+        text = " ".join(page.get_text() for page in doc)
+    assert gold.title and normal_text(gold.title) in normal_text(text)
+    for r in gold.results:
+        assert r.as_printed in (cells if r.where and r.where.startswith("Table") else " ".join(text.split())), r
