@@ -70,6 +70,7 @@ class Document(BaseModel):
     header: Header = Field(default_factory=Header)
     parser: str = "pymupdf"
     field_sources: dict[str, str] = Field(default_factory=dict)
+    warnings: dict[str, str] = Field(default_factory=dict, description="stage → reason of a non-fatal fallback")
 
     def page(self, number: int) -> Page | None:
         """The page with this 1-based number, or None."""

@@ -105,6 +105,9 @@ def ingest(
         known_paths = {row[0] for row in con.execute("SELECT path FROM files").fetchall()}
     summary = RunSummary(run_id)
     try:
+        prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
+        if prefetch is not None:
+            prefetch(files, skip=() if force else set(known))
         for path in files:
             outcome = _ingest_file(path, settings, parser, extractor, known, known_paths, force, run_id)
             summary.outcomes.append(outcome)
@@ -150,6 +153,10 @@ def _ingest_file(
             doc = parser.parse(path, data, sha256)
         except ParseError as exc:
             raise _Failure("parse", str(exc)) from exc
+        if doc.warnings:  # a fallback that kept the file (e.g. GROBID failed, PyMuPDF parse used)
+            with connect(settings.db) as con:
+                for stage, reason in doc.warnings.items():
+                    record_error(con, run_id, str(path), sha256, stage, reason)
         try:
             extraction = process(doc, extractor)
         except Exception as exc:

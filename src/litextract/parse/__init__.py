@@ -30,4 +30,8 @@ def make_parser(settings: Settings) -> Parser:
     """The parser the settings ask for: PyMuPDF always, merged with GROBID when a server is configured."""
     from litextract.parse.pymupdf_parser import PyMuPDFParser
 
+    if settings.grobid_url:
+        from litextract.parse.grobid import GrobidParser
+
+        return GrobidParser(settings)
     return PyMuPDFParser(max_pages=settings.max_pages)
