@@ -321,7 +321,9 @@ def review(
 @app.command()
 def dedupe(
     db: DbOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would merge and why; change nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would merge, and why; change nothing.")
+    ] = False,
     undo: Annotated[int | None, typer.Option("--undo", help="Reverse the merge with this id.")] = None,
     alias: Annotated[
         list[str] | None,
@@ -357,15 +359,32 @@ def dedupe(
     if as_json:
         print_json(data)
     elif history:
-        console.print(table(f"{len(data)} merges", ["merge_id", "kind", "canonical", "members", "rule", "score",
-                                                      "at", "undone_at"], data, {"members": 50}))
+        console.print(
+            table(
+                f"{len(data)} merges",
+                ["merge_id", "kind", "canonical", "members", "rule", "score", "merged_at", "undone_at"],
+                data,
+                {"members": 50},
+            )
+        )
     elif undo is not None:
         console.print(f"merge {undo} ({data['kind']}: {', '.join(data['members'])}) undone", highlight=False)
     else:
         verb = "would merge" if dry_run else "merged"
-        console.print(table(f"{len(data['merges'])} {verb}", ["merge_id", "kind", "canonical", "members", "rule",
-                                                              "score", "why"], data["merges"],
-                            {"members": 40, "why": 60}))
+        console.print(
+            table(
+                f"{len(data['merges'])} {verb}",
+                ["merge_id", "kind", "canonical", "members", "rule", "score", "why"],
+                data["merges"],
+                {"members": 40, "why": 60},
+            )
+        )
         if data["skipped"]:
-            console.print(table(f"{len(data['skipped'])} near-duplicates not merged",
-                                ["kind", "members", "rule", "reason"], data["skipped"], {"reason": 60}))
+            console.print(
+                table(
+                    f"{len(data['skipped'])} near-duplicates not merged",
+                    ["kind", "members", "rule", "reason"],
+                    data["skipped"],
+                    {"reason": 60},
+                )
+            )

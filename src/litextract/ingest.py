@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from litextract.dedup import collapse, dedupe, load_resolver, save_extra_evidence
 from litextract.document import Document
 from litextract.extract import Extractor, make_extractor
 from litextract.grounding import ground
-from litextract.normalise import normalise
+from litextract.normalise import Resolver, normalise
 from litextract.parse import ParseError, Parser, make_parser, sha256_of
 from litextract.records import Extraction
 from litextract.settings import Settings
@@ -69,9 +70,9 @@ def find_pdfs(paths: Iterable[Path]) -> list[Path]:
     return list(found)
 
 
-def process(doc: Document, extractor: Extractor) -> Extraction:
-    """Extraction, normalisation and grounding of one parsed document (no storage)."""
-    return ground(normalise(extractor.extract(doc)), doc)
+def process(doc: Document, extractor: Extractor, resolver: Resolver | None = None) -> Extraction:
+    """Extraction, normalisation (with the run's confirmed aliases) and grounding of one document (no storage)."""
+    return ground(normalise(extractor.extract(doc), resolver), doc)
 
 
 class _Failure(Exception):
@@ -103,16 +104,19 @@ def ingest(
         run_id = start_run(con, "ingest", settings.model_dump(mode="json", exclude={"llm_api_key"}))
         known = dict(con.execute("SELECT sha256, paper_id FROM papers").fetchall())
         known_paths = {row[0] for row in con.execute("SELECT path FROM files").fetchall()}
+        resolver = load_resolver(con)
     summary = RunSummary(run_id)
     try:
         prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
         if prefetch is not None:
             prefetch(files, skip=() if force else set(known))
         for path in files:
-            outcome = _ingest_file(path, settings, parser, extractor, known, known_paths, force, run_id)
+            outcome = _ingest_file(path, settings, parser, extractor, resolver, known, known_paths, force, run_id)
             summary.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
+        with connect(settings.db) as con:  # link papers that are one work (preprint + published); see dedup.py
+            dedupe(con, papers_only=True)
     finally:
         with connect(settings.db) as con:
             finish_run(
@@ -131,6 +135,7 @@ def _ingest_file(
     settings: Settings,
     parser: Parser,
     extractor: Extractor,
+    resolver: Resolver,
     known: dict[str, str],
     known_paths: set[str],
     force: bool,
@@ -158,12 +163,14 @@ def _ingest_file(
                 for stage, reason in doc.warnings.items():
                     record_error(con, run_id, str(path), sha256, stage, reason)
         try:
-            extraction = process(doc, extractor)
+            extraction = process(doc, extractor, resolver)
         except Exception as exc:
             raise _Failure("extract", _one_line(exc)) from exc
         try:
             with connect(settings.db) as con:
-                pid = save_paper(con, doc, extraction)
+                collapsed = collapse(extraction)  # duplicate records of this paper → one, all evidence kept
+                pid = save_paper(con, doc, collapsed.extraction)
+                save_extra_evidence(con, pid, collapsed.extra)
         except Exception as exc:
             raise _Failure("store", _one_line(exc)) from exc
         known[sha256] = pid

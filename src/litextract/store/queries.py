@@ -29,7 +29,10 @@ PAPER_COLUMNS = (
 
 
 def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    """Every paper with its counts of datasets, models and results, newest first."""
+    """One row per work (its preferred paper, see dedup.py) with its record counts, newest first.
+
+    `sources` lists every file of every version of the work (preprint and published, re-downloads).
+    """
     return rows(
         con,
         f"SELECT {PAPER_COLUMNS}, parser, extractor,"
@@ -37,8 +40,12 @@ def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
         + _live("d", False)
         + ") AS n_datasets,"
         " (SELECT count(*) FROM models m WHERE m.paper_id = p.paper_id AND " + _live("m", False) + ") AS n_models,"
-        " (SELECT count(*) FROM results r WHERE r.paper_id = p.paper_id AND " + _live("r", False) + ") AS n_results"
-        " FROM papers p ORDER BY year DESC NULLS LAST, title",
+        " (SELECT count(*) FROM results r WHERE r.paper_id = p.paper_id AND " + _live("r", False) + ") AS n_results,"
+        " (SELECT list_sort(list_distinct(list(f.path))) FROM files f JOIN papers v USING (sha256)"
+        "   LEFT JOIN works vw ON vw.paper_id = v.paper_id WHERE coalesce(vw.work_id, v.paper_id) = p.paper_id)"
+        "   AS sources"
+        " FROM papers p LEFT JOIN works w USING (paper_id) WHERE coalesce(w.work_id, p.paper_id) = p.paper_id"
+        " ORDER BY year DESC NULLS LAST, title",
     )
 
 
@@ -93,18 +100,26 @@ def results(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, include
 
 
 def dataset_catalogue(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    """One row per canonical dataset: the spellings seen, modality, size, tasks and the papers using it."""
+    """One row per canonical dataset: the spellings seen, modality, size, tasks and the works using it.
+
+    Aliases include the spellings of duplicate mentions collapsed into one record; the versions of one work
+    (see dedup.py) count once, under the work's id.
+    """
     return rows(
         con,
-        "SELECT d.name AS dataset,"
-        " list_sort(list_distinct(list(d.mention) FILTER (WHERE d.mention IS NOT NULL AND d.mention <> d.name)))"
-        "   AS aliases,"
+        "WITH live AS (SELECT d.*, coalesce(w.work_id, d.paper_id) AS work_id FROM datasets d"
+        f"   LEFT JOIN works w USING (paper_id) WHERE {_live('d', False)}),"
+        " spelt AS (SELECT name, mention FROM live UNION SELECT l.name, e.mention FROM record_evidence e"
+        "   JOIN live l USING (record_id) WHERE e.kind = 'dataset'),"
+        " seen AS (SELECT name, list_sort(list(DISTINCT mention)) AS aliases FROM spelt"
+        "   WHERE mention IS NOT NULL AND mention <> name GROUP BY name)"
+        " SELECT d.name AS dataset, any_value(s.aliases) AS aliases,"
         " mode(d.modality) AS modality, mode(d.body_part) AS body_part,"
         " max(d.size_text) AS size_text,"
         " list_sort(list_distinct(flatten(list(d.tasks)))) AS tasks,"
         " bool_or(d.public) AS public, max(d.url) AS url,"
-        " count(DISTINCT d.paper_id) AS n_papers, list_sort(list_distinct(list(d.paper_id))) AS paper_ids"
-        f" FROM datasets d WHERE {_live('d', False)} GROUP BY d.name ORDER BY n_papers DESC, dataset",
+        " count(DISTINCT d.work_id) AS n_papers, list_sort(list_distinct(list(d.work_id))) AS paper_ids"
+        " FROM live d LEFT JOIN seen s USING (name) GROUP BY d.name ORDER BY n_papers DESC, dataset",
     )
 
 
