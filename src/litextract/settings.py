@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     llm_concurrency: int = 4
     llm_token_budget: int = 60_000
     llm_context_tokens: int = 8_000
+    llm_max_output_tokens: int = Field(default=2_048, description="max_tokens of one LLM reply")
+    llm_retry_wait: float = Field(default=1.0, description="first back-off in seconds (doubles; Retry-After wins)")
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default={"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60)},
+        description="model -> (input, output) USD per 1M tokens, for `litextract costs`",
+    )
 
     @classmethod
     def settings_customise_sources(

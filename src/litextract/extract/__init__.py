@@ -22,4 +22,9 @@ def make_extractor(settings: Settings) -> Extractor:
     """The extractor the settings ask for: the offline extractor, combined with an LLM when one is configured."""
     from litextract.extract.offline import OfflineExtractor
 
+    if settings.llm_model:
+        from litextract.extract.combine import CombinedExtractor
+        from litextract.extract.llm import LLMExtractor
+
+        return CombinedExtractor(OfflineExtractor(), LLMExtractor(settings))
     return OfflineExtractor()

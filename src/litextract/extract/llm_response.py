@@ -1,0 +1,94 @@
+"""The response model the LLM fills for one chunk: every value with the page and the verbatim quote it came from.
+
+There is deliberately no `verified` field: the model cannot claim a value is verified; the grounding check
+decides that by finding the quote on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from litextract.records import VenueType
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class Quoted(BaseModel):
+    page: int = Field(ge=1, description="the N of the '=== page N ===' section the quote is from")
+    quote: str = Field(min_length=3, description="verbatim span of that page showing the value")
+
+
+class TextFact(Quoted):
+    value: str = Field(min_length=1)
+
+
+class YearFact(Quoted):
+    value: int = Field(ge=1900, le=2100)
+
+
+class VenueTypeFact(Quoted):
+    value: VenueType
+
+
+class FlagFact(Quoted):
+    value: bool
+
+
+class LLMPaper(BaseModel):
+    title: TextFact | None = None
+    year: YearFact | None = None
+    venue: TextFact | None = None
+    venue_type: VenueTypeFact | None = None
+    uses_deep_learning: FlagFact | None = None
+    uses_medical_imaging: FlagFact | None = None
+
+
+class LLMDataset(Quoted):
+    name: str = Field(min_length=1, description="the dataset name as written")
+    modality: str | None = Field(default=None, description="e.g. CT, MRI, X-ray, histopathology, ultrasound")
+    body_part: str | None = None
+    size: str | None = Field(default=None, description="the size as stated, e.g. '1,012 CT scans of 875 patients'")
+    patients: int | None = Field(default=None, ge=0)
+    scans: int | None = Field(default=None, ge=0)
+    images: int | None = Field(default=None, ge=0)
+    slices: int | None = Field(default=None, ge=0)
+    tasks: list[str] = Field(default_factory=list, description="e.g. classification, segmentation, detection")
+    public: bool | None = None
+    url: str | None = None
+
+
+class LLMModel(Quoted):
+    name: str = Field(min_length=1, description="the model as the paper calls it")
+    backbone: str | None = Field(default=None, description="architecture, e.g. ResNet-50, U-Net, ViT-B/16")
+    task: str | None = None
+    proposed: bool = Field(default=False, description="true for the model this paper proposes")
+    pretrained: str | None = Field(default=None, description="'ImageNet', 'none', or the pretraining as stated")
+
+
+class LLMResult(Quoted):
+    model: str = Field(min_length=1)
+    dataset: str | None = None
+    metric: str = Field(min_length=1, description="e.g. accuracy, AUC, Dice, HD95, sensitivity")
+    value: float = Field(description="a fraction for percentages (91.2% -> 0.912), else the printed number")
+    as_printed: str = Field(min_length=1, description="the number exactly as printed, e.g. '91.2%' or '0.912'")
+    split: Literal["test", "validation", "cross-validation", "external"] | None = None
+
+    @model_validator(mode="after")
+    def _value_matches_print(self) -> LLMResult:
+        """`value` must be the printed number, or that number / 100 for a percentage."""
+        printed = [float(n) for n in _NUMBER.findall(self.as_printed.replace(",", ""))]
+        if printed and not any(abs(self.value - p) <= 1e-6 * max(1.0, abs(p)) for n in printed for p in (n, n / 100)):
+            raise ValueError(f"value {self.value} does not match as_printed {self.as_printed!r}")
+        return self
+
+
+class LLMExtraction(BaseModel):
+    """What one chunk of a paper states, each value with its page and verbatim quote."""
+
+    paper: LLMPaper = Field(default_factory=LLMPaper)
+    datasets: list[LLMDataset] = Field(default_factory=list)
+    models: list[LLMModel] = Field(default_factory=list)
+    results: list[LLMResult] = Field(default_factory=list)
