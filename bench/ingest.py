@@ -58,6 +58,7 @@ def raw_text_seconds(pdfs: list[Path]) -> tuple[float, int]:
 
 
 def offline_settings(folder: Path) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
     return Settings(db=folder / "bench.duckdb", cache_dir=folder / "cache", grobid_url=None, llm_model=None)
 
 

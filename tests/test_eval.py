@@ -236,3 +236,17 @@ def test_eval_finds_a_renamed_pdf_by_its_sha256(tmp_path: Path, settings: Settin
     with connect(settings.db, read_only=True) as con:
         report = evaluate(con, gold_dir)
     assert report.missing == [] and report.papers[0].matched_by == "sha256"
+
+
+def test_eval_scores_the_demo_corpus_after_ingest(settings: Settings) -> None:
+    _ingest([CORPUS], settings.db)
+    result = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["n_gold"], report["n_found"], report["missing"], report["errors"]) == (7, 7, [], [])
+    assert all(p["matched_by"] == "sha256" for p in report["papers"])
+    fields = report["fields"]
+    assert fields["year"]["accuracy"] == 1.0 and fields["doi"]["accuracy"] == 1.0
+    assert fields["title"]["correct"] >= 6
+    table = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db)])
+    assert table.exit_code == 0 and "7 gold papers" in table.stdout and "not in the database" not in table.stdout
