@@ -132,7 +132,7 @@ def running(state: FakeGrobid) -> Iterator[FakeGrobid]:
     """Serve `state` on an ephemeral 127.0.0.1 port for the duration of the block (state.url is set)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:

@@ -91,11 +91,11 @@ def test_bad_tei_is_a_one_line_error(tei: bytes, reason: str) -> None:
 REAL = {
     "selfaudit_peft_ly2026": (
         "Self-Auditing Parameter-Efficient Fine-Tuning for Few-Shot 3D Medical Image Segmentation",
-        None, "2603.05822", 2026, None, ["Son Thai Ly", "Hien V Nguyen"],
+        None, "2603.05822", 2026, None, ["Son Thai Ly", "Hien V. Nguyen"],
     ),
     "wagner_lukyanenko_pare2022_ai_literature_reviews": (
         "Artificial intelligence and the conduct of literature reviews",
-        "10.1177/02683962211048201", None, None, None, ["Gerit Wagner", "Roman Lukyanenko"],
+        "10.1177/02683962211048201", None, None, None, ["Gerit Wagner", "Roman Lukyanenko", "Guy Paré"],
     ),
     "demarchis2016_fes_hand_opening_jner": (
         "Multi-contact functional electrical stimulation for hand opening: electrophysiologically driven "
@@ -117,7 +117,7 @@ def test_real_grobid_tei(stem: str) -> None:
     doc = doc_of(shared_path("grobid-tei", f"{stem}.tei.xml").read_bytes())
     h = doc.header
     assert (h.title, h.doi, h.arxiv_id, h.year, h.venue) == (title, doi, arxiv, year, venue)
-    assert h.authors[:2] == first_authors
+    assert h.authors[: len(first_authors)] == first_authors
     assert h.abstract and len(h.abstract) > 200
     assert len(doc.sections) >= 8 and all(s.heading or s.text for s in doc.sections)
     assert len(doc.references) >= 20 and all(doc.references)

@@ -125,14 +125,19 @@ class GrobidParser:
     def parse(self, path: Path, data: bytes, sha256: str) -> Document:
         doc = self.base.parse(path, data, sha256)
         try:
-            tei = self.tei(data, sha256)
+            tei = self.tei(data, sha256, path.name)
             if tei is None:
                 return doc
             return merge(doc, tei_to_document(tei, file=path.name, path=str(path), sha256=sha256))
-        except (GrobidError, TEIError) as exc:
-            return doc.model_copy(update={"warnings": {**doc.warnings, "grobid": f"PyMuPDF only: {exc}"}})
+        except GrobidError as exc:
+            reason = str(exc)
+        except Exception as exc:  # unusable TEI (a damaged cache entry is dropped, to be fetched again)
+            self.cache.path(sha256).unlink(missing_ok=True)
+            reason = str(exc) if isinstance(exc, TEIError) else f"TEI not usable: {type(exc).__name__}: {exc}"
+        warning = f"PyMuPDF only: {_one_line(reason, 300)}"
+        return doc.model_copy(update={"warnings": {**doc.warnings, "grobid": warning}})
 
-    def tei(self, data: bytes, sha256: str) -> bytes | None:
+    def tei(self, data: bytes, sha256: str, name: str = "document.pdf") -> bytes | None:
         """The file's TEI: cached, else fetched; None when the server is down and nothing is cached."""
         cached = self.cache.get(sha256)
         if cached is not None:
@@ -141,7 +146,7 @@ class GrobidParser:
             raise GrobidError(self.failed[sha256])
         if self.down:
             return None
-        return self.fetch(data, sha256)
+        return self.fetch(data, sha256, name)
 
     def prefetch(self, paths: Iterable[Path], skip: Collection[str] = ()) -> int:
         """Fetch the TEI of every file not cached yet (and whose sha256 is not in `skip`), `grobid_concurrency`
@@ -162,7 +167,7 @@ class GrobidParser:
             if self.down:
                 return False
             try:
-                self.fetch(path.read_bytes(), sha256)
+                self.fetch(path.read_bytes(), sha256, path.name)
                 return True
             except (OSError, GrobidError, TEIError) as exc:
                 self.failed[sha256] = str(exc)

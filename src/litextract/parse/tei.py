@@ -102,6 +102,8 @@ def header_of(root: etree._Element) -> Header:
         year = _year(bibl.find("tei:monogr/tei:imprint/tei:date", NS))
         doi = _doi(bibl)
         arxiv = _arxiv(bibl)
+    # GROBID sometimes splits one author at an accent it cannot read ('Guy Par' next to 'Guy Paré'): drop the stub
+    authors = [a for a in authors if not any(b != a and b.startswith(a) for b in authors)]
     year = year or _year(root.find("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:date", NS))
     abstract = text_of(root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS))
     return Header(
@@ -117,10 +119,12 @@ def header_of(root: etree._Element) -> Header:
 
 
 def person_name(pers: etree._Element | None) -> str:
-    """'Forename Middle Surname' from a persName (role names such as 'Dr' left out)."""
+    """'Forename M. Surname' from a persName: initials get their period back, role names ('Dr') are left out."""
     if pers is None:
         return ""
-    parts = [text_of(p) for p in pers.iterfind("tei:forename", NS)] + [text_of(pers.find("tei:surname", NS))]
+    forenames = [text_of(p) for p in pers.iterfind("tei:forename", NS)]
+    parts = [f"{p}." if len(p) == 1 and p.isalpha() else p for p in forenames]
+    parts.append(text_of(pers.find("tei:surname", NS)))
     return " ".join(p for p in parts if p) or text_of(pers)
 
 
