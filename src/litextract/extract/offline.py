@@ -1,20 +1,66 @@
-"""The embedded offline extractor: vocabulary and pattern matching over the Document, no server needed."""
+"""The embedded offline extractor: vocabulary and pattern matching over the Document, no server needed.
+
+Rules live in small modules: offline_paper (header fields, deep-learning/medical flags), offline_datasets,
+offline_models and offline_results; offline_text holds the shared sentence and quote helpers.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from litextract.document import Document
-from litextract.records import Evidence, Extraction, Paper
+from litextract.extract.offline_datasets import find_datasets
+from litextract.extract.offline_models import find_models, paper_task, proposed_names
+from litextract.extract.offline_paper import paper_record
+from litextract.extract.offline_results import Context, sentence_results, table_results
+from litextract.extract.offline_text import abstract_end, sentences
+from litextract.records import Extraction, Result
+from litextract.vocab import vocabulary
 
 
 class OfflineExtractor:
     name = "offline"
-    version = "0.1"
+    version = "0.2"
 
     def extract(self, doc: Document) -> Extraction:
-        h = doc.header
-        evidence = {}
-        if h.title:
-            evidence["title"] = Evidence(page=1, quote=h.title, source=self.name)
-        paper = Paper(title=h.title, authors=h.authors, year=h.year, venue=h.venue, doi=h.doi, arxiv_id=h.arxiv_id,
-                      evidence=evidence)
-        return Extraction(paper=paper, extractor=f"{self.name}/{self.version}")
+        vocab = vocabulary()
+        sents = sentences(doc)
+        body = "\n".join(s.text for s in sents)
+        paper = paper_record(doc, body, self.name)
+        if not paper.uses_deep_learning and not paper.uses_medical_imaging:
+            return Extraction(paper=paper, extractor=f"{self.name}/{self.version}")
+        title = paper.title or ""
+        abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
+        task = paper_task(title, abstract)
+        modality = _main_modality(body)
+        datasets = find_datasets(sents, doc.tables, vocab, modality, self.name)
+        proposed = proposed_names(title, sents, body)
+        ctx = Context(doc, vocab, proposed, [d.name for d in datasets], self.name)
+        from_tables, labels = table_results(doc.tables, ctx)
+        results = _dedupe(from_tables + sentence_results(sents, ctx))
+        models = find_models(title, sents, body, vocab, labels, task, self.name)
+        if task:
+            for d in datasets:
+                if task in d.tasks:
+                    d.tasks = [task]
+        return Extraction(paper=paper, datasets=datasets, models=models, results=results,
+                          extractor=f"{self.name}/{self.version}")
+
+
+def _main_modality(body: str) -> str | None:
+    found = Counter(m.entry.name for m in vocabulary().finder("modality").find(body))
+    return found.most_common(1)[0][0] if found else None
+
+
+def _dedupe(results: list[Result]) -> list[Result]:
+    seen: set[tuple[str, str, float, str]] = set()
+    out = []
+    for r in results:
+        key = (r.metric, r.dataset or "", round(r.value, 4), r.model.casefold())
+        loose = (r.metric, r.dataset or "", round(r.value, 4), "")
+        if key in seen or (r.evidence.quote and loose in seen):
+            continue
+        seen.add(key)
+        seen.add(loose)
+        out.append(r)
+    return out

@@ -1,33 +1,192 @@
-"""Header metadata (title, authors, year, venue, DOI, arXiv id) read from page text and PDF metadata."""
+"""Header metadata (title, authors, year, venue, DOI, arXiv id) read from the first pages' layout and text.
+
+The title is the largest-font text on the first content page, after skipping repository cover sheets
+(ResearchGate "See discussions, stats…") and publisher banners (journal names, ISSN, "TYPE Original Research",
+copyright lines, running heads). PDF metadata fills in what the layout does not give.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+import idutils
 
 from litextract.document import Header, Page
+
+HEADER_PAGES = 2  # pages whose font sizes are read (more would cost parse time)
 
 DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)\]])", re.I)
 ARXIV = re.compile(r"arXiv:\s?(\d{4}\.\d{4,5})(v\d+)?", re.I)
 YEAR = re.compile(r"\b(19[89]\d|20[0-3]\d)\b")
+_DATED = re.compile(
+    r"(?:published|available online|date of publication|accepted|received|©|\(c\)|copyright)[^\n]{0,40}?"
+    r"\b(19[89]\d|20[0-3]\d)\b",
+    re.I,
+)
+_VOLUME_YEAR = re.compile(r"(?:Vol\.?|Volume)\s*\d+[^\n]{0,30}?\b(19[89]\d|20[0-3]\d)\b|\b(19[89]\d|20[0-3]\d)\b,?\s*Vol", re.I)
+_COVER = re.compile(r"See discussions, stats, and author profiles|ResearchGate|Downloaded from|Terms of Use", re.I)
+_BANNER = re.compile(
+    r"©|\(c\)|copyright|doi|https?:|www\.|ISSN|e-?mail|@|\bvol\.|volume|issue|journal|proceedings|conference|"
+    r"received|accepted|published|citation|open access|original research|review article|research article|"
+    r"^type\b|^article\b|arxiv|licen[cs]e|impact factor|all rights reserved|university|department|^page\b|"
+    r"^(abstract|keywords|contents|introduction)\b|\bpp\.|edited by|reviewed by|correspondence",
+    re.I,
+)
+_PREFIX = re.compile(r"^(?:Data Descriptor|Original (?:Research|Article)|Research Article|Review|Article)\s*[:\-–]\s*", re.I)
+_BAD_META_TITLE = re.compile(r"paper title|microsoft word|untitled|\.docx?$|\.pdf$|^[\w\-]+$|^\s*$", re.I)
+_VENUES = [
+    (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint"),
+    (re.compile(r"\b(?:bioRxiv|medRxiv)\b"), None, "preprint"),
+    (re.compile(r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"),
+     None, "thesis"),
+    (re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|[^\n]{0,60}\bConference on [^\n]{5,100}"), None, "conference"),
+    (re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"), None, "journal"),
+    (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|IEEE Access|Scientific Data|Scientific Reports|Nature [A-Z]\w+|"
+                r"Medical Image Analysis|Biomimetics|Informatica|Diagnostics|Cancers|Sensors|Electronics|"
+                r"Progress In Electromagnetics Research|Medical Research Archives|PLOS ONE)\b"),
+     None, "journal"),
+    (re.compile(r"\b(?:MICCAI|CVPR|ICCV|ECCV|NeurIPS|ICLR|ICML|ISBI|WACV|AAAI|MIDL)\b[ '’]*(?:20)?\d{2}"), None, "conference"),
+    (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report"),
+]
 
 
-def header_from_text(pages: list[Page], metadata: dict[str, str]) -> Header:
-    """A best-effort header from the first pages' text and the PDF's own metadata."""
-    first = "\n".join(p.text for p in pages[:2])
-    doi = DOI.search(first)
+@dataclass(frozen=True)
+class Line:
+    """A text line of a header page with its largest font size."""
+
+    page: int
+    text: str
+    size: float
+    bold: bool = False
+    y: float = 0.0
+
+
+def header_from_text(pages: list[Page], metadata: dict[str, str], lines: list[Line] | None = None) -> Header:
+    """A best-effort header from the first pages' text, their font sizes (`lines`) and the PDF's metadata."""
+    first = "\n".join(p.text for p in pages[:HEADER_PAGES])
     arxiv = ARXIV.search(first)
-    title = (metadata.get("title") or "").strip() or _first_line(pages[0].text if pages else "")
-    years = [int(y) for y in YEAR.findall(pages[0].text if pages else "")]
+    title = _title_from_lines(lines or []) or _meta_title(metadata) or _first_line(pages)
+    venue, _ = venue_of(first)
     return Header(
         title=title or None,
-        year=max(years) if years else None,
-        doi=doi.group(1).rstrip(".").lower() if doi else None,
+        authors=_authors(lines or [], title),
+        year=_year(pages, metadata, arxiv.group(1) if arxiv else None),
+        venue=venue,
+        doi=_doi(first),
         arxiv_id=arxiv.group(1) if arxiv else None,
     )
 
 
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if len(line.strip()) > 15:
-            return line.strip()
+def venue_of(text: str) -> tuple[str | None, str | None]:
+    """The venue named on a paper's first pages and its type (journal, conference, preprint, thesis, report)."""
+    for pattern, name, kind in _VENUES:
+        m = pattern.search(text)
+        if m:
+            venue = name or " ".join(m.group(0).split()).strip(" ,.;:")
+            venue = re.split(r"\s{2,}|,?\s*(?:Vol\.|Volume|ISSN|\d{4}\b)", venue)[0].strip(" ,.;:") or venue
+            return venue, kind
+    return None, None
+
+
+def _doi(text: str) -> str | None:
+    for m in DOI.finditer(text):
+        doi = m.group(1).rstrip(".")
+        if idutils.is_doi(doi):
+            return doi.lower()
+    return None
+
+
+def _year(pages: list[Page], metadata: dict[str, str], arxiv_id: str | None) -> int | None:
+    """arXiv id > publication/copyright dates > volume line > the latest year on page 1 > PDF creation date."""
+    if arxiv_id:
+        return 2000 + int(arxiv_id[:2])
+    text = "\n".join(p.text for p in pages[:HEADER_PAGES])
+    dated = [int(y) for y in _DATED.findall(text)]
+    if dated:
+        return max(dated)
+    vol = [int(a or b) for a, b in _VOLUME_YEAR.findall(text)]
+    if vol:
+        return max(vol)
+    created = re.match(r"(?:D:)?(\d{4})", metadata.get("creationDate", "") or "")
+    latest = int(created.group(1)) if created else 2100
+    years = [int(y) for y in YEAR.findall(pages[0].text if pages else "") if int(y) <= latest]
+    if years:
+        return max(years)
+    return int(created.group(1)) if created else None
+
+
+def _content_pages(lines: list[Line]) -> list[int]:
+    pages = sorted({ln.page for ln in lines})
+    cover = {p for p in pages if any(_COVER.search(ln.text) for ln in lines if ln.page == p)}
+    return [p for p in pages if p not in cover] or pages
+
+
+def _title_from_lines(lines: list[Line]) -> str | None:
+    """The largest-font run of lines on the first content page that reads like a title."""
+    for page in _content_pages(lines)[:2]:
+        candidates = [ln for ln in lines if ln.page == page and _title_like(ln.text)]
+        if not candidates:
+            continue
+        top = max(ln.size for ln in candidates)
+        body = sorted(ln.size for ln in lines if ln.page == page)[len([ln for ln in lines if ln.page == page]) // 2]
+        if top < body * 1.15:
+            continue
+        start = next(i for i, ln in enumerate(lines) if ln in candidates and ln.size == top)
+        run = []
+        for ln in lines[start:]:
+            if ln.page != page or abs(ln.size - top) > 0.6:
+                if run:
+                    break
+                continue
+            run.append(ln.text)
+        title = _PREFIX.sub("", " ".join(" ".join(run).split()))
+        if len(title) >= 12:
+            return title
+    return None
+
+
+def _title_like(text: str) -> bool:
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 3 and not _BANNER.search(text) and not re.fullmatch(r"[\d\s.,:;()\-]+", text)
+
+
+def _meta_title(metadata: dict[str, str]) -> str | None:
+    title = " ".join((metadata.get("title") or "").split())
+    if len(title.split()) < 3 or _BAD_META_TITLE.search(title):
+        return None
+    return title
+
+
+def _first_line(pages: list[Page]) -> str:
+    for page in pages[:HEADER_PAGES]:
+        if _COVER.search(page.text):
+            continue
+        for line in page.text.splitlines():
+            if len(line.strip()) > 15 and _title_like(line):
+                return line.strip()
     return ""
+
+
+_NAME = re.compile(r"^[A-ZÀ-Ý][\w'’\-.]*(?:\s+[A-ZÀ-Ý][\w'’\-.]*){1,3}$")
+
+
+def _authors(lines: list[Line], title: str | None) -> list[str]:
+    """Names on the lines after the title: comma/'and'-separated, footnote marks removed."""
+    if not title:
+        return []
+    idx = next((i for i, ln in enumerate(lines) if ln.text and ln.text in title), None)
+    if idx is None:
+        return []
+    title_size = lines[idx].size
+    names: list[str] = []
+    for ln in lines[idx + 1 : idx + 8]:
+        if abs(ln.size - title_size) <= 0.6:
+            continue
+        if _BANNER.search(ln.text) or re.search(r"Institute|College|School|Hospital|Abstract|Lab", ln.text):
+            break
+        for part in re.split(r",|;|\band\b|&", ln.text):
+            name = re.sub(r"[\d*∗†‡§¶#]+|\s+\d.*$", "", part).strip(" ,.")
+            if _NAME.match(name) and not re.search(r"\b(The|Of|For|In|On)\b", name):
+                names.append(" ".join(name.split()))
+    return names[:30]

@@ -9,9 +9,12 @@ import pymupdf
 
 from litextract.document import Block, Document, Header, Page, Section, Table
 from litextract.parse import ParseError
-from litextract.parse.header import header_from_text
+from litextract.parse.header import HEADER_PAGES, Line, header_from_text
+from litextract.parse.layout_tables import tables_from_words
 
-_TABLE_CAPTION = re.compile(r"^\s*(Table|TABLE)\s+([0-9IVX]+)\b[.:]?\s*(.*)$", re.M)
+pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" message on stdout
+
+_TABLE_CAPTION = re.compile(r"^\s*(Table|TABLE)\s+([0-9]+|[IVX]+)\b", re.M)
 _HEADING = re.compile(r"^\s*((?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-Z][^\n]{2,80}|Abstract|ABSTRACT|References|REFERENCES)\s*$", re.M)
 
 
@@ -29,14 +32,17 @@ class PyMuPDFParser:
         try:
             if doc.page_count > self.max_pages:
                 raise ParseError(f"{doc.page_count} pages is over the limit of {self.max_pages} (LITEXTRACT_MAX_PAGES)")
-            pages, tables = [], []
+            pages: list[Page] = []
+            tables: list[Table] = []
+            lines: list[Line] = []
             for page in doc:
-                page_obj, page_tables = self._page(page)
+                page_obj, page_tables, page_lines = self._page(page)
                 pages.append(page_obj)
                 tables.extend(page_tables)
+                lines.extend(page_lines)
             if not any(p.text.strip() for p in pages):
                 raise ParseError("no text layer (scanned pages?); run OCR first, e.g. ocrmypdf")
-            header = header_from_text(pages, doc.metadata or {})
+            header = header_from_text(pages, doc.metadata or {}, lines)
         except ParseError:
             raise
         except Exception as exc:  # PyMuPDF raises plain RuntimeErrors on damaged content
@@ -56,17 +62,25 @@ class PyMuPDFParser:
             field_sources={k: self.name for k, v in header.model_dump().items() if v},
         )
 
-    def _page(self, page: pymupdf.Page) -> tuple[Page, list[Table]]:
+    def _page(self, page: pymupdf.Page) -> tuple[Page, list[Table], list[Line]]:
         textpage = page.get_textpage()
         text = textpage.extractText()
-        blocks = [
-            Block(text=b[4].strip(), bbox=(b[0], b[1], b[2], b[3]))
-            for b in textpage.extractBLOCKS()
-            if b[6] == 0 and b[4].strip()
-        ]
         number = page.number + 1
-        tables = _tables(page, number, text) if self.tables else []
-        return Page(number=number, text=text, blocks=blocks, width=page.rect.width, height=page.rect.height), tables
+        lines: list[Line] = []
+        if number <= HEADER_PAGES:  # font sizes for the title, read on the first pages only (speed)
+            blocks, lines = _dict_blocks(textpage.extractDICT(), number)
+        else:
+            blocks = [
+                Block(text=b[4].strip(), bbox=(b[0], b[1], b[2], b[3]))
+                for b in textpage.extractBLOCKS()
+                if b[6] == 0 and b[4].strip()
+            ]
+        tables: list[Table] = []
+        if self.tables and _TABLE_CAPTION.search(text):
+            words = [(w[0], w[1], w[2], w[3], w[4], w[5]) for w in textpage.extractWORDS()]
+            tables = tables_from_words(words, number, page.rect.width)
+        page_obj = Page(number=number, text=text, blocks=blocks, width=page.rect.width, height=page.rect.height)
+        return page_obj, tables, lines
 
 
 def _open(data: bytes) -> pymupdf.Document:
@@ -87,21 +101,27 @@ def _open(data: bytes) -> pymupdf.Document:
     return doc
 
 
-def _tables(page: pymupdf.Page, number: int, text: str) -> list[Table]:
-    """Tables on a page that has a table caption (find_tables is too slow to run on every page)."""
-    captions = [m.group(0).strip() for m in _TABLE_CAPTION.finditer(text)]
-    if not captions:
-        return []
-    found = page.find_tables()
-    tables = []
-    for i, tab in enumerate(found.tables):
-        rows = [[(c or "").replace("\n", " ").strip() for c in row] for row in tab.extract()]
-        rows = [r for r in rows if any(r)]
-        if len(rows) < 2:
+def _dict_blocks(data: dict, number: int) -> tuple[list[Block], list[Line]]:
+    """Blocks with their largest font size and bold flag, and every text line with its font size."""
+    blocks, lines = [], []
+    for b in data.get("blocks", []):
+        if b.get("type") != 0:
             continue
-        caption = captions[i] if i < len(captions) else captions[-1]
-        tables.append(Table(page=number, caption=caption, rows=rows, bbox=tuple(tab.bbox)))
-    return tables
+        texts, sizes, bold = [], [], False
+        for line in b.get("lines", []):
+            spans = [s for s in line.get("spans", []) if s.get("text", "").strip()]
+            if not spans:
+                continue
+            line_text = "".join(s["text"] for s in line["spans"]).strip()
+            size = max(s["size"] for s in spans)
+            line_bold = any(s.get("flags", 0) & 16 for s in spans)
+            texts.append(line_text)
+            sizes.append(size)
+            bold = bold or line_bold
+            lines.append(Line(page=number, text=line_text, size=round(size, 1), bold=line_bold, y=line["bbox"][1]))
+        if texts:
+            blocks.append(Block(text="\n".join(texts), bbox=tuple(b["bbox"]), font_size=max(sizes), bold=bold))
+    return blocks, lines
 
 
 def _sections(pages: list[Page]) -> list[Section]:

@@ -49,13 +49,17 @@ class Vocabulary:
     def __init__(self, entries: list[Entry]) -> None:
         self._entries: dict[Kind, list[Entry]] = {k: [] for k in KINDS}
         self._by_key: dict[tuple[Kind, str], Entry] = {}
+        self._by_form: dict[tuple[Kind, str], Entry] = {}
+        self._finders: dict[Kind, MentionFinder] = {}
         for entry in entries:
             self.add(entry)
 
     def add(self, entry: Entry) -> None:
         self._entries[entry.kind].append(entry)
+        self._finders.pop(entry.kind, None)
         for form in entry.forms:
             self._by_key.setdefault((entry.kind, key(form)), entry)
+            self._by_form.setdefault((entry.kind, _form(form)), entry)
 
     def entries(self, kind: Kind) -> list[Entry]:
         return list(self._entries[kind])
@@ -64,12 +68,79 @@ class Vocabulary:
         """The entry whose name or alias has the same normalised key as `text`, else None."""
         if not text:
             return None
-        return self._by_key.get((kind, key(text)))
+        return self._by_form.get((kind, _form(text))) or self._by_key.get((kind, key(text)))
 
     def canonical(self, kind: Kind, text: str | None) -> str | None:
         """The canonical name for `text`, or `text` as written when it is not in the vocabulary."""
         entry = self.lookup(kind, text)
         return entry.name if entry else text
+
+    def finder(self, kind: Kind) -> MentionFinder:
+        """A compiled finder of this kind's names and aliases in running text."""
+        if kind not in self._finders:
+            self._finders[kind] = MentionFinder(self._entries[kind])
+        return self._finders[kind]
+
+
+@dataclass(frozen=True)
+class Mention:
+    entry: Entry
+    start: int
+    end: int
+    text: str
+
+
+class MentionFinder:
+    """Finds vocabulary names in text: whole words only, the longest form first.
+
+    Separators are flexible ("ResNet50", "ResNet-50", "ResNet 50"); all-capital forms (acronyms such as "DRIVE")
+    and entries marked `case_sensitive` match only as written, so ordinary words are not taken for names.
+    """
+
+    def __init__(self, entries: list[Entry]) -> None:
+        forms: dict[str, Entry] = {}
+        for entry in entries:
+            for form in entry.forms:
+                forms.setdefault(form, entry)
+        self._entries: dict[str, Entry] = {}
+        parts = []
+        for i, form in enumerate(sorted(forms, key=len, reverse=True)):
+            entry = forms[form]
+            exact = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
+            body = _pattern(form)
+            parts.append(f"(?P<f{i}>{body})" if exact else f"(?P<f{i}>(?i:{body}))")
+            self._entries[f"f{i}"] = entry
+        alternation = "|".join(parts) or "(?!x)x"
+        self._regex = re.compile(rf"(?<![0-9A-Za-z])(?:{alternation})(?![0-9A-Za-z+])")
+
+    def find(self, text: str) -> list[Mention]:
+        """Every mention in `text`, in order, without overlaps."""
+        return [
+            Mention(self._entries[m.lastgroup or ""], m.start(), m.end(), m.group(0))
+            for m in self._regex.finditer(text)
+        ]
+
+
+_SEP = r"[\s\-\u2010\u2011\u2012\u2013\u2014_]*"
+
+
+def _pattern(form: str) -> str:
+    """A regex for `form` with flexible separators between its parts and between letters and digits."""
+    chunks = [c for c in re.split(r"[\s\-\u2010-\u2014_]+", form) if c]
+    out = []
+    for chunk in chunks:
+        pieces = re.findall(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+", chunk)
+        out.append(
+            "".join(
+                re.escape(p) + (_SEP if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
+                for j, p in enumerate(pieces)
+            )
+        )
+    return _SEP.join(out)
+
+
+def _form(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _load_file(kind: Kind) -> list[Entry]:

@@ -1,0 +1,162 @@
+"""Model records: the model(s) a paper proposes, and the architectures and baselines it compares."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from litextract.extract.offline_text import Sentence, window
+from litextract.records import Evidence, Model
+from litextract.vocab import Entry, Mention, Vocabulary
+
+_NAME = r"([A-Z][A-Za-z0-9]*(?:[\-+][A-Za-z0-9]+)*[A-Za-z0-9+]*)"
+_CALLED = re.compile(r"\b(?:called|named|dubbed|termed|namely|i\.e\.,?|coined)\s+(?:as\s+)?(?:the\s+)?" + _NAME)
+_PROPOSE_ACRONYM = re.compile(
+    r"\b(?:we|this (?:paper|study|work))\s+(?:\w+\s+)?(?:propose|present|introduce|develop|design)\w*\b[^.]{0,160}?\(" + _NAME + r"\)"
+)
+_THE_PROPOSED = re.compile(r"\b(?:the|our)\s+proposed\s+" + _NAME + r"(?=\s+(?:model|network|method|framework|architecture|approach))")
+_OURS_ROW = re.compile(r"\b(?:ours|proposed)\b", re.I)
+_LAYERS = re.compile(r"\b(\d{2,3})-layer\s+(Dense|densely|Residual|ResNet)", re.I)
+_BACKBONE_CUE = re.compile(r"backbone|encoder|based on|built (?:up)?on|pre-?trained|initiali[sz]ed|variant of|\bis an?\b|adopt|employ|use", re.I)
+_IMAGENET = re.compile(r"pre-?trained (?:\w+ ){0,4}on (?:the )?ImageNet|ImageNet[- ]pre-?trained|ImageNet weights|"
+                       r"initiali[sz]ed (?:\w+ ){0,4}ImageNet|weights (?:\w+ ){0,4}ImageNet|transfer learning from ImageNet", re.I)
+_SCRATCH = re.compile(r"(?:trained|train|learned) from scratch|random(?:ly)? initiali[sz]", re.I)
+_NOT_A_NAME = re.compile(r"^(?:The|This|We|Our|In|It|CNN|CNNs|DL|AI|ML|MRI|CT|PET|ROI|GPU|II|III|IV|Table|Fig|Figure|"
+                         r"Dice|DSC|HD|IoU|AUC|MSD)$")
+TASK_WORDS = {
+    "segmentation": re.compile(r"segment", re.I),
+    "classification": re.compile(r"classif|diagnos|recogni|grading", re.I),
+    "detection": re.compile(r"detect|locali[sz]", re.I),
+    "generation": re.compile(r"denois|synthes|generat|reconstruct|super-resolution", re.I),
+    "report-generation": re.compile(r"report generation|radiology report", re.I),
+}
+
+
+def paper_task(title: str, abstract: str) -> str | None:
+    """The main task named in the title (else the abstract): segmentation, classification, detection, ..."""
+    for text in (title, abstract):
+        counts = {task: len(rx.findall(text)) for task, rx in TASK_WORDS.items()}
+        if counts.get("report-generation"):
+            return "report-generation"
+        best = max(counts, key=lambda t: counts[t])
+        if counts[best]:
+            return best
+    return None
+
+
+def proposed_names(title: str, sents: list[Sentence], body: str) -> list[str]:
+    """Names the paper gives its own model: a title prefix ("TransUNet: …") or "we propose … (X)" / "called X"."""
+    candidates: Counter[str] = Counter()
+    prefix = re.match(r"^\s*([A-Za-z][\w\-+]*(?:\s[\w\-+]+)?)\s*:", title or "")
+    if prefix and re.search(r"[A-Z].*[A-Z]|[a-z][A-Z]|-", prefix.group(1)) and len(prefix.group(1)) <= 25:
+        candidates[prefix.group(1)] += 100
+    for s in sents[:60]:
+        for rx in (_CALLED, _PROPOSE_ACRONYM, _THE_PROPOSED):
+            for m in rx.finditer(s.text):
+                name = m.group(1).rstrip("-+")
+                if len(name) >= 3 and re.search(r"[A-Z].*[A-Z]|\d", name) and not _NOT_A_NAME.match(name):
+                    candidates[name] += 10
+    scored = {n: c + body.count(n) for n, c in candidates.items() if body.count(n) >= 2 or c >= 100}
+    ranked = sorted(scored, key=lambda n: -scored[n])
+    return ranked[:1]
+
+
+def find_models(
+    title: str, sents: list[Sentence], body: str, vocab: Vocabulary, table_labels: list[tuple[str, int, str]],
+    task: str | None, source: str,
+) -> list[Model]:
+    """The proposed model(s) with their backbone, the compared table rows, and architectures the paper works with."""
+    finder = vocab.finder("backbone")
+    mentions: dict[str, list[tuple[Sentence, Mention]]] = defaultdict(list)
+    for s in sents:
+        for m in finder.find(s.text):
+            if not _in_compound(s.text, m):
+                mentions[m.entry.name].append((s, m))
+    models: list[Model] = []
+    pretrained = _pretrained(sents)
+    proposed = proposed_names(title, sents, body)
+    for name in proposed:
+        backbone, ev = _proposed_backbone(name, sents, vocab)
+        s = ev or next((x for x in sents if name in x.text), None)
+        if s is None:
+            continue
+        at = s.text.find(name)
+        models.append(Model(name=name, backbone=backbone, task=task, proposed=True, pretrained=pretrained,
+                            evidence=Evidence(page=s.page, quote=window(s, max(at, 0), max(at, 0) + len(name)),
+                                              source=source)))
+    seen = {vocab.canonical("backbone", m.name) for m in models} | {m.name.casefold() for m in models}
+    for label, page, quote in table_labels:
+        name = _clean_label(label)
+        if not name or name.casefold() in seen or any(p in name for p in proposed) or _OURS_ROW.search(label):
+            continue
+        found = finder.find(name)
+        backbone = _base(found[0].entry) if found else None
+        seen.add(name.casefold())
+        models.append(Model(name=name, backbone=backbone, task=task, evidence=Evidence(page=page, quote=quote,
+                                                                                       source=source)))
+    names = {m.backbone for m in models if m.backbone}
+    specific_families = {e.attrs.get("family") for n in mentions if not (e := vocab.lookup("backbone", n)).attrs.get("generic")}  # type: ignore[union-attr]
+    for name, found in mentions.items():
+        entry = found[0][1].entry
+        if len(found) < 2 or name in names or _base(entry) in names or name.casefold() in seen:
+            continue
+        if entry.attrs.get("generic") and entry.attrs.get("family") in specific_families:
+            continue
+        s, m = found[0]
+        written = Counter(x.text for _, x in found).most_common(1)[0][0]
+        models.append(Model(name=written, backbone=_base(entry), task=entry.attrs.get("task") or task,
+                            evidence=Evidence(page=s.page, quote=window(s, m.start, m.end), source=source)))
+        names.add(name)
+    return models
+
+
+def _base(entry: Entry) -> str:
+    return str(entry.attrs.get("base") or entry.name)
+
+
+def _in_compound(text: str, m: Mention) -> bool:
+    """"TransUNet" inside "DA-TransUNet": part of another model's name, not a mention of its own."""
+    before = text[max(0, m.start - 2) : m.start]
+    after = text[m.end : m.end + 2]
+    return bool(re.match(r"\w-$", before) or re.match(r"^-\w", after))
+
+
+def _proposed_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> tuple[str | None, Sentence | None]:
+    finder = vocab.finder("backbone")
+    for s in sents:
+        if name not in s.text:
+            continue
+        layers = _LAYERS.search(s.text)
+        if layers:
+            family = "DenseNet" if layers.group(2).casefold().startswith("dense") else "ResNet"
+            entry = vocab.lookup("backbone", f"{family}-{layers.group(1)}")
+            if entry:
+                return entry.name, s
+        if _BACKBONE_CUE.search(s.text):
+            for m in finder.find(s.text):
+                if m.text != name and not m.entry.attrs.get("generic") and name not in m.text:
+                    return _base(m.entry), s
+    entry = vocab.lookup("backbone", name)
+    if entry:
+        return _base(entry), None
+    inner = [m for m in finder.find(name) if m.text != name]
+    if inner:
+        return _base(inner[0].entry), None
+    return None, None
+
+
+def _pretrained(sents: list[Sentence]) -> str | None:
+    for s in sents:
+        if _IMAGENET.search(s.text):
+            return "ImageNet"
+    for s in sents:
+        if _SCRATCH.search(s.text):
+            return "none"
+    return None
+
+
+def _clean_label(label: str) -> str:
+    """A table row label as a model name: citation marks and footnote symbols removed."""
+    name = re.sub(r"\s*\[[\d,\s\-–]+\]|[*†‡§]+", "", label)
+    name = " ".join(name.split()).strip(" -–:")
+    return name if len(name) >= 2 and re.search(r"[A-Za-z]", name) else ""

@@ -1,0 +1,81 @@
+"""Text helpers for the offline extractor: the body without references, sentences, and quotable evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litextract.document import Document
+
+_REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n")
+_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
+_SPACE = re.compile(r"\s+")
+MAX_QUOTE = 400
+
+
+@dataclass(frozen=True)
+class Sentence:
+    page: int
+    start: int
+    end: int
+    text: str  # cleaned: no line-end hyphenation, single spaces
+
+    @property
+    def quote(self) -> str:
+        return self.text if len(self.text) <= MAX_QUOTE else self.text[:MAX_QUOTE]
+
+
+def clean(text: str) -> str:
+    """Text as quoted: hyphenation at line ends removed, whitespace collapsed (as grounding compares it)."""
+    return _SPACE.sub(" ", _HYPHEN_BREAK.sub(r"\1\2", text)).strip()
+
+
+def body_pages(doc: Document) -> list[tuple[int, str]]:
+    """(page number, text) of every page, cut where the reference list starts (searched after the first third)."""
+    out = []
+    cut_page = None
+    for page in doc.pages:
+        if cut_page is None and page.number > max(1, len(doc.pages) // 3):
+            m = _REFERENCES.search(page.text)
+            if m:
+                cut_page = page.number
+                out.append((page.number, page.text[: m.start()]))
+                continue
+        if cut_page is None:
+            out.append((page.number, page.text))
+    return out
+
+
+def sentences(doc: Document) -> list[Sentence]:
+    """The body's sentences in reading order, each with its page and offsets in that page's text."""
+    out = []
+    for number, text in body_pages(doc):
+        start = 0
+        for m in _SENTENCE_END.finditer(text):
+            if m.start() > start:
+                out.append(Sentence(number, start, m.start(), clean(text[start : m.start()])))
+            start = m.end()
+        if start < len(text) and text[start:].strip():
+            out.append(Sentence(number, start, len(text), clean(text[start:])))
+    return out
+
+
+def window(sentence: Sentence, start: int, end: int, width: int = 160) -> str:
+    """A quote of a long sentence around a match (offsets in the sentence's cleaned text)."""
+    if len(sentence.text) <= MAX_QUOTE:
+        return sentence.text
+    a = max(0, start - width)
+    b = min(len(sentence.text), end + width)
+    a = sentence.text.rfind(" ", 0, a) + 1 if a > 0 else 0
+    b_space = sentence.text.find(" ", b)
+    b = b_space if b_space != -1 else len(sentence.text)
+    return sentence.text[a:b].strip()
+
+
+def abstract_end(sents: list[Sentence]) -> int:
+    """Index of the first sentence after the abstract (the introduction heading), or a fair guess."""
+    for i, s in enumerate(sents[:80]):
+        if re.search(r"\b(?:1\.?|I\.)\s*Introduction\b|\bINTRODUCTION\b", s.text):
+            return i
+    return min(len(sents), 25)
