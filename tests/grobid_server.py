@@ -3,7 +3,7 @@
 `/api/isalive`, `/api/version` and `/api/processFulltextDocument` (multipart, file part `input`). The TEI
 answered for an uploaded PDF is looked up by the upload's sha256 (`tei_by_sha`, e.g. the real GROBID output in
 ../shared/grobid-tei matched to its PDF), else `default_tei`. `faults` is consumed one per processing request
-to simulate a busy, slow or broken server: "503", "408", "500", "malformed", or "slow:<seconds>".
+to simulate a busy, slow or broken server: an HTTP status ("503", "408", ...), "malformed" or "slow:<seconds>".
 """
 
 from __future__ import annotations
@@ -58,11 +58,14 @@ def _handler(state: FakeGrobid) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _send(self, status: int, body: bytes, ctype: str = "text/plain") -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (timeout tests)
+                self.close_connection = True
 
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
@@ -95,7 +98,7 @@ def _handler(state: FakeGrobid) -> type[BaseHTTPRequestHandler]:
             if fault and fault.startswith("slow:"):
                 time.sleep(float(fault.split(":", 1)[1]))
                 fault = None
-            if fault in ("503", "408", "500"):
+            if fault and fault.isdigit():
                 self._send(int(fault), f"[{fault}] simulated".encode())
                 return
             if fault == "malformed":

@@ -113,14 +113,15 @@ def test_busy_server_503_is_retried(settings: Settings, server: FakeGrobid, pape
     assert len(server.uploads) == 3
 
 
-def test_http_408_is_retried_then_the_file_falls_back(
-    settings: Settings, server: FakeGrobid, paper_pdf: Path
+@pytest.mark.parametrize("status", ["408", "504"])
+def test_http_timeout_status_is_retried_then_the_file_falls_back(
+    settings: Settings, server: FakeGrobid, paper_pdf: Path, status: str
 ) -> None:
-    server.faults = ["408", "408"]
+    server.faults = [status, status]
     parser = GrobidParser(grobid_settings(settings, server.url, grobid_retries=1), retry_wait_s=0)
     doc = parse(parser, paper_pdf)
     assert doc.parser == "pymupdf" and doc.pages  # the file is kept, parsed by PyMuPDF
-    assert "HTTP 408" in doc.warnings["grobid"] and "2 attempts" in doc.warnings["grobid"]
+    assert f"HTTP {status}" in doc.warnings["grobid"] and "2 attempts" in doc.warnings["grobid"]
     assert len(server.uploads) == 2
     assert parse(parser, paper_pdf).header.title == TITLE  # the server is used again for the next call
 

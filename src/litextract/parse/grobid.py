@@ -9,10 +9,10 @@ without a bound; and it cannot send `consolidateHeader=0`.
 
 Faults never lose a file: a server that is down when the parser is built gives one warning and PyMuPDF only
 for the run; 503 ("all threads busy") is retried after `busy_wait_s`, up to `BUSY_TRIES` times; a timeout,
-HTTP 408 or a transport failure is retried `grobid_retries` times; after that, or on any other error or
-malformed TEI, the file gets the PyMuPDF parse and the reason in `Document.warnings["grobid"]`. TEI is cached
-by the PDF's sha256 under `cache_dir/tei`, so an unchanged file goes to GROBID once, and its cached TEI is
-used even when the server is down.
+HTTP 408/502/504 (a proxy in front of GROBID) or a transport failure is retried `grobid_retries` times; after
+that, or on any other error or malformed TEI, the file gets the PyMuPDF parse and the reason in
+`Document.warnings["grobid"]`. TEI is cached by the PDF's sha256 under `cache_dir/tei`, so an unchanged file
+goes to GROBID once, and its cached TEI is used even when the server is down.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ SERVICE = "/api/processFulltextDocument"
 COORDINATES = ["head", "p", "figure", "ref", "biblStruct", "persName", "formula"]
 CONNECT_TIMEOUT = 10.0
 BUSY_TRIES = 20
+RETRY_STATUS = (408, 502, 504)
 
 
 class GrobidError(Exception):
@@ -207,7 +208,7 @@ class GrobidParser:
                     time.sleep(self.busy_wait_s)
                     continue
                 reason = _reason(response)
-                if response.status_code != 408:
+                if response.status_code not in RETRY_STATUS:
                     raise GrobidError(reason)
             failures += 1
             if failures >= attempts:
