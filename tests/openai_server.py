@@ -14,7 +14,8 @@ Faults are queued with `server.faults.extend([...])`; each request takes the nex
   "schema_invalid" 200 with JSON that misses every required quote
   "fenced"         200 with the JSON wrapped in a ```json fence
   "auth_echo"      HTTP 401 whose message repeats the bearer token (as a careless server might)
-Every request is kept in `server.requests` (path, headers, parsed body).
+Every request is kept in `server.requests` (path, lower-cased headers, parsed body), the usage of every reply in
+`server.usage`; `server.delay` slows every completion and `server.max_in_flight` counts the most at once.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class FakeOpenAI:
         self.model = model
         self.faults: list[str] = []
         self.requests: list[dict[str, Any]] = []
+        self.usage: list[dict[str, int]] = []  # the `usage` of every 200 reply sent
+        self.delay = 0.0  # seconds every chat completion takes
+        self.in_flight = self.max_in_flight = 0
         self.retry_after = "1"
         self.slow = 2.0
         self._lock = threading.Lock()
@@ -84,8 +88,12 @@ class FakeOpenAI:
                         },
                     )
                 else:
-                    if fault == "timeout":
-                        time.sleep(server.slow)
+                    with server._lock:
+                        server.in_flight += 1
+                        server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                    time.sleep(server.slow if fault == "timeout" else server.delay)
+                    with server._lock:
+                        server.in_flight -= 1
                     self._send(200, server.completion(body, fault))
 
             def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
@@ -116,7 +124,8 @@ class FakeOpenAI:
 
     def _record(self, handler: BaseHTTPRequestHandler, body: dict[str, Any] | None) -> str | None:
         with self._lock:
-            self.requests.append({"path": handler.path, "headers": dict(handler.headers), "body": body})
+            headers = {k.lower(): v for k, v in handler.headers.items()}
+            self.requests.append({"path": handler.path, "headers": headers, "body": body})
             return self.faults.pop(0) if body is not None and self.faults else None
 
     @property
@@ -155,6 +164,9 @@ class FakeOpenAI:
                 ],
             }
         prompt_tokens = len(json.dumps(body.get("messages", []))) // 4
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": len(content) // 4}
+        with self._lock:
+            self.usage.append(usage)
         return {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",

@@ -276,14 +276,17 @@ def eval_(
 @app.command()
 def doctor(
     grobid_url: Annotated[str | None, typer.Option("--grobid-url", help="GROBID server to check.")] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="LLM model to check.")] = None,
+    llm_base_url: Annotated[str | None, typer.Option("--llm-base-url", help="OpenAI-compatible endpoint.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check the optional services the settings point at; exit 1 when one is configured but not working."""
+    from litextract.extract.llm import llm_status
     from litextract.parse.grobid import grobid_status
 
-    settings = settings_from(grobid_url=grobid_url)
+    settings = settings_from(grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url)
     # Each check returns (name, ok, detail) from the library; a new service adds its check to this list.
-    checks: list[Callable[[Settings], tuple[str, bool, str]]] = [grobid_status]
+    checks: list[Callable[[Settings], tuple[str, bool, str]]] = [grobid_status, llm_status]
     results = [check(settings) for check in checks]
     if as_json:
         print_json([{"check": name, "ok": ok, "detail": detail} for name, ok, detail in results])
@@ -388,3 +391,59 @@ def dedupe(
                     {"reason": 60},
                 )
             )
+
+
+@app.command()
+def extract(
+    llm: Annotated[str | None, typer.Option("--llm", help="LLM model [env LITEXTRACT_LLM_MODEL].")] = None,
+    llm_base_url: Annotated[str | None, typer.Option("--llm-base-url", help="OpenAI-compatible endpoint.")] = None,
+    paper: Annotated[
+        list[str] | None, typer.Option("--paper", help="Paper id, prefix or file name (repeat); default all.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-extract stored papers with an LLM (and the offline extractor), without parsing the PDFs again."""
+    from litextract.extract.llm_rerun import Reextracted, reextract, resolve_papers
+
+    settings = settings_from(db=db, llm_model=llm, llm_base_url=llm_base_url)
+    if not settings.llm_model:
+        raise fail("no LLM model: pass --llm MODEL or set LITEXTRACT_LLM_MODEL (docs/llm.md)", 2)
+
+    def on_paper(outcome: Reextracted) -> None:
+        if not as_json:
+            mark = "[green]✓[/green]" if outcome.ok else "[red]✗[/red]"
+            detail = f"{outcome.records} records" if outcome.ok else outcome.reason
+            console.print(f"{mark} {outcome.file}: {detail}", highlight=False)
+
+    try:
+        ids = resolve_papers(settings, paper or [])
+        run_id, outcomes = reextract(settings, ids, on_paper)
+    except (StoreError, LookupError) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        print_json({"run_id": run_id, "papers": [vars(o) for o in outcomes]})
+    else:
+        console.print(
+            f"{sum(o.ok for o in outcomes)} of {len(outcomes)} papers re-extracted with {settings.llm_model};"
+            " LLM faults: `litextract errors`, calls and tokens: `litextract costs`",
+            highlight=False,
+        )
+    if not all(o.ok for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def costs(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """LLM calls, retries, tokens and cost per model and per paper (prices: setting llm_prices, USD per 1M)."""
+    from litextract.extract.llm_log import costs as llm_costs
+
+    settings = settings_from(db=db)
+    with _read(db) as con:
+        data = llm_costs(con, settings.llm_prices)
+    if as_json:
+        print_json(data)
+        return
+    sums = ["calls", "cached", "failed", "skipped", "retries", "prompt_tokens", "completion_tokens", "cost_usd"]
+    console.print(table("LLM use per model", ["model", *sums], data["by_model"]))
+    console.print(table("per paper", ["paper_id", "file", "model", *sums], data["by_paper"], {"file": 40}))

@@ -49,8 +49,9 @@ MAX_RETRY_AFTER = 60.0
 MIN_CHUNK_TOKENS = 500
 
 log = logging.getLogger(__name__)
-# instructor logs every failed attempt at ERROR; without a handler Python would print them all to stderr.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
+# instructor logs every failed attempt at ERROR with the server's error text, which can echo the API key; the
+# attempts are recorded in llm_calls instead (key blanked), so instructor's own logger is kept quiet.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 _prompts = jinja2.Environment(
     loader=jinja2.PackageLoader("litextract", "prompts"), undefined=jinja2.StrictUndefined, autoescape=False
@@ -108,6 +109,26 @@ def make_client(settings: Settings) -> openai.AsyncOpenAI:
     )
 
 
+def llm_status(settings: Settings) -> tuple[str, bool, str]:
+    """('LLM', ok, detail) for `litextract doctor`: does the endpoint answer GET /models and list the model."""
+    if not settings.llm_model:
+        return "LLM", True, "not configured (optional): offline extraction only; set --llm or LITEXTRACT_LLM_MODEL"
+    where = settings.llm_base_url or "api.openai.com"
+    try:
+        with openai.OpenAI(
+            base_url=settings.llm_base_url,
+            api_key=api_key(settings),
+            max_retries=0,
+            timeout=min(10.0, settings.llm_timeout),
+        ) as client:
+            listed = [m.id for m in client.models.list()]
+    except (LLMConfigError, openai.OpenAIError) as exc:
+        return "LLM", False, f"{where}: {error_line(settings, exc)}"
+    if listed and settings.llm_model not in listed:
+        return "LLM", False, f"{where} answers but does not list {settings.llm_model!r} (has {', '.join(listed[:5])})"
+    return "LLM", True, f"{where} answers; model {settings.llm_model}, mode {resolve_mode(settings).name}"
+
+
 def render_prompt(doc: Document, chunk: Chunk, n_chunks: int) -> str:
     template = _prompts.get_template(f"{PROMPT_VERSION}.md.j2")
     return template.render(file=doc.file, pages=chunk.page_range, chunk_number=chunk.index + 1, n_chunks=n_chunks)
@@ -127,6 +148,18 @@ def retry_after(headers: Any) -> float | None:
             return max(0.0, (email.utils.parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
         return None
+
+
+def error_line(settings: Settings, exc: BaseException) -> str:
+    """The error as one line of at most 200 characters, the API key (settings or OPENAI_API_KEY) blanked out."""
+    text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    for secret in (
+        settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        os.environ.get("OPENAI_API_KEY"),
+    ):
+        if secret:
+            text = text.replace(secret, "***")
+    return text[:200]
 
 
 def _outcome(exc: BaseException) -> str:
@@ -311,9 +344,9 @@ class LLMExtractor:
             except InstructorRetryException as exc:
                 cause = exc.__cause__ or exc
                 usage = exc.total_usage
-                call.outcome, call.error = _outcome(cause), self._one_line(cause)
+                call.outcome, call.error = _outcome(cause), error_line(self.settings, cause)
             except openai.OpenAIError as exc:
-                call.outcome, call.error = _outcome(exc), self._one_line(exc)
+                call.outcome, call.error = _outcome(exc), error_line(self.settings, exc)
             call.latency_s = time.perf_counter() - started
             call.attempts = int(retrying.statistics.get("attempt_number", 1))
             call.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
@@ -335,27 +368,18 @@ class LLMExtractor:
             return min(self.settings.llm_retry_wait * 2 ** (state.attempt_number - 1), 30.0)
         return 0.0
 
-    def _one_line(self, exc: BaseException) -> str:
-        """The error as one line of at most 200 characters, with the API key (if any) blanked out."""
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        if self.settings.llm_api_key is not None:
-            text = text.replace(self.settings.llm_api_key.get_secret_value(), "***")
-        if os.environ.get("OPENAI_API_KEY"):
-            text = text.replace(os.environ["OPENAI_API_KEY"], "***")
-        return f"{type(exc).__name__}: {text}"[:200]
-
     @staticmethod
     def _failure(calls: list[Call]) -> str | None:
+        """One line for the errors table: which chunks failed and how, and the first error's text."""
         failed = [c for c in calls if c.outcome != "ok"]
         if not failed:
             return None
-        details = "; ".join(
-            f"chunk {c.chunk + 1} (p. {c.pages}): {c.outcome} after {c.attempts} attempts"
-            if c.attempts
-            else f"chunk {c.chunk + 1} (p. {c.pages}): {c.outcome}"
+        what = "; ".join(
+            f"{c.chunk + 1} (p. {c.pages}) {c.outcome}" + (f" after {c.attempts} attempts" if c.attempts else "")
             for c in failed
         )
-        return f"LLM failed on {len(failed)} of {len(calls)} chunks, offline records kept: {details}"
+        head = f"LLM failed on {len(failed)} of {len(calls)} chunks, offline records kept"
+        return f"{head}: {failed[0].error}; chunks {what}"
 
     def _record(self, doc: Document, pid: str, calls: list[Call], failure: str | None) -> None:
         """The call rows and the failure (if any) in one short write; the failure also goes to the log."""
