@@ -23,9 +23,11 @@ from litextract.eval import (
     title_matches,
     venue_matches,
 )
-from litextract.gold import Gold
+from litextract.gold import Gold, gold_files, load_gold
 from litextract.settings import Settings
 from litextract.store import connect
+
+from conftest import shared_path
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -201,6 +203,12 @@ def test_gold_tolerates_nulls_and_refuses_unknown_keys() -> None:
     Gold.model_validate({"file": "x.pdf", "datasets": [{"name": "A", "aliases": None, "tasks": None, "size": None}]})
     with pytest.raises(ValueError, match="datset"):
         Gold.model_validate({"file": "x.pdf", "datset": []})
+
+
+def test_the_real_papers_gold_files_load() -> None:
+    folder = shared_path("gold")
+    golds = [load_gold(p) for p in gold_files(folder)]
+    assert len(golds) >= 12 and sum(len(g.results) for g in golds) > 100
 
 
 def _ingest(paths: list[Path], db: Path) -> None:
