@@ -192,9 +192,10 @@ def test_cli_ingest_stores_grobid_header_of_real_papers(
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
         assert len(server.uploads) == 3
-        again = CliRunner().invoke(app, [*args, "--force"])
+        one = str(folder / "selfaudit_peft_ly2026.pdf")
+        again = CliRunner().invoke(app, ["ingest", "--grobid-url", server.url, "--db", str(db), "--force", one])
         assert again.exit_code == 0, again.output
-        assert len(server.uploads) == 3  # re-parsed from the TEI cache
+        assert len(server.uploads) == 3  # re-parsed from the TEI cache, not sent again
     with duckdb.connect(str(db), read_only=True) as con:
         sql = "SELECT file, title, authors, venue, year, doi, parser FROM papers ORDER BY file"
         rows = con.execute(sql).fetchall()
