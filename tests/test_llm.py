@@ -291,6 +291,21 @@ def test_fault_modes(
         assert len(server.completions[1]["messages"]) > len(server.completions[0]["messages"])
 
 
+def test_an_unreachable_endpoint_is_retried_then_recorded(tmp_path: Path) -> None:
+    settings = Settings(
+        db=tmp_path / "t.duckdb",
+        cache_dir=tmp_path / "c",
+        llm_model="m",
+        llm_base_url="http://127.0.0.1:9/v1",
+        llm_retry_wait=0.05,
+    )
+    assert LLMExtractor(settings).extract(parsed(write_pdf(tmp_path / "p.pdf", DENSELUNG))).results == []
+    [call] = table(settings.db, "SELECT outcome, attempts FROM llm_calls")
+    assert (call["outcome"], call["attempts"]) == ("connection", 3)
+    [error] = table(settings.db, "SELECT stage, reason FROM errors")
+    assert error["stage"] == "llm" and "APIConnectionError" in error["reason"]
+
+
 def test_token_budget_stops_sending_and_chunks_merge_without_duplicates(tmp_path: Path, server: FakeOpenAI) -> None:
     pdf = write_pdf(tmp_path / "long.pdf", LONG)
     small = {**SMALL_CONTEXT, "llm_concurrency": 1}

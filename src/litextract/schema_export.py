@@ -11,10 +11,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from litextract.extract.llm_response import LLMExtraction
 from litextract.records import Extraction
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "records.schema.json": Extraction,
+    "llm_extraction.schema.json": LLMExtraction,  # what the LLM fills per chunk (docs/llm.md)
 }
 
 
