@@ -34,6 +34,7 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
             "n_datasets",
             "n_models",
             "n_results",
+            "sources",  # every file of the work: preprint and published versions, re-downloads (dedup.py)
         ],
         queries.papers,
     ),
