@@ -1,10 +1,11 @@
 """Splitting a Document into chunks that fit the LLM's context window.
 
-Whole pages are packed into a chunk, in page order, while they fit `max_tokens`. A page too long for one chunk
-is split between its text blocks, never inside a table: the blocks that overlap a table found on the page stay
-together (a table longer than a whole chunk is the one thing that gets cut, between blocks). Each page starts
-with a `=== page N ===` line so the model can cite it. Tokens are estimated as characters / 3, which
-over-counts English prose slightly, so chunks err on the side of fitting.
+Only the body is sent: the reference list and what follows it are left out, as the offline extractor does
+(`offline_text.body_pages`). Whole pages are packed into a chunk, in page order, while they fit `max_tokens`.
+A page too long for one chunk is split between its text blocks, never inside a table: the blocks that overlap
+a table found on the page stay together (a table longer than a whole chunk is the one thing that gets cut,
+between blocks). Each page starts with a `=== page N ===` line so the model can cite it. Tokens are estimated
+as characters / 3, which over-counts English prose slightly, so chunks err on the side of fitting.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litextract.document import BBox, Document, Page
+from litextract.extract.offline_text import body_pages
 
 CHARS_PER_TOKEN = 3
 
@@ -89,9 +91,12 @@ def chunk_document(doc: Document, max_tokens: int) -> list[Chunk]:
             parts.clear()
             pages.clear()
 
-    for page in doc.pages:
-        if not page.text.strip():
+    for number, text in body_pages(doc):
+        page = doc.pages[number - 1]
+        if not text.strip():
             continue
+        if text != page.text:  # the page where the references start, cut there (its blocks no longer apply)
+            page = Page(number=number, text=text)
         marker = f"=== page {page.number} ==="
         tables = [t.bbox for t in doc.tables if t.page == page.number and t.bbox]
         for unit in _page_units(page, tables, max_chars - len(marker) - 1):
