@@ -372,6 +372,8 @@ def dedupe(
         )
     elif undo is not None:
         console.print(f"merge {undo} ({data['kind']}: {', '.join(data['members'])}) undone", highlight=False)
+    elif not data["merges"] and not data["skipped"]:
+        console.print("nothing to merge", highlight=False)
     else:
         verb = "would merge" if dry_run else "merged"
         console.print(

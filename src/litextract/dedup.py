@@ -323,8 +323,9 @@ def _paper_pairs(papers: list[_Paper], skipped: list[dict[str, Any]]) -> list[tu
                 elif (idx[0], i) not in seen:
                     seen.add((idx[0], i))
                     pairs.append((idx[0], i, rule, 100.0, f"{rule} {ident}"))
-    titles = [p.title for p in papers]
-    matrix = process.cdist(titles, titles, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_THRESHOLD)
+    # token_sort_ratio, computed as ratio of the pre-sorted words: the same scores, several times faster
+    titles = [" ".join(sorted(p.title.split())) for p in papers]
+    matrix = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD)
     for i, j in zip(*matrix.nonzero(), strict=True):
         i, j = int(i), int(j)
         a, b = papers[i], papers[j]
