@@ -255,6 +255,10 @@ def test_eval_scores_the_demo_corpus_after_ingest(settings: Settings) -> None:
     assert all(p["matched_by"] == "sha256" for p in report["papers"])
     fields = report["fields"]
     assert fields["year"]["accuracy"] == 1.0 and fields["doi"]["accuracy"] == 1.0
+    assert fields["uses_deep_learning"]["accuracy"] == 1.0  # including the radiomics paper's false
     assert fields["title"]["correct"] >= 6
+    # the demo papers are clean: most of their gold datasets, backbones and headline results must be found
+    assert fields["datasets"]["recall"] >= 0.75 and fields["backbones"]["f1"] >= 0.8
+    assert fields["results"]["recall"] >= 0.8 and fields["results"]["precision"] >= 0.7
     table = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db)])
     assert table.exit_code == 0 and "7 gold papers" in table.stdout and "not in the database" not in table.stdout
