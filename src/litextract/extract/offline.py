@@ -37,14 +37,15 @@ class OfflineExtractor:
         proposed = proposed_names(title, sents, body)
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets], self.name)
         from_tables, labels = table_results(doc.tables, ctx)
-        results = _dedupe(from_tables + sentence_results(sents, ctx))
+        results = _dedupe(from_tables, sentence_results(sents, ctx))
         models = find_models(title, sents, body, vocab, labels, task, self.name)
         if task:
             for d in datasets:
                 if task in d.tasks:
                     d.tasks = [task]
-        return Extraction(paper=paper, datasets=datasets, models=models, results=results,
-                          extractor=f"{self.name}/{self.version}")
+        return Extraction(
+            paper=paper, datasets=datasets, models=models, results=results, extractor=f"{self.name}/{self.version}"
+        )
 
 
 def _main_modality(body: str) -> str | None:
@@ -52,15 +53,17 @@ def _main_modality(body: str) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def _dedupe(results: list[Result]) -> list[Result]:
-    seen: set[tuple[str, str, float, str]] = set()
-    out = []
-    for r in results:
-        key = (r.metric, r.dataset or "", round(r.value, 4), r.model.casefold())
-        loose = (r.metric, r.dataset or "", round(r.value, 4), "")
-        if key in seen or (r.evidence.quote and loose in seen):
-            continue
-        seen.add(key)
-        seen.add(loose)
-        out.append(r)
+def _dedupe(from_tables: list[Result], from_sentences: list[Result]) -> list[Result]:
+    """Table results once each, then the sentence results that no table already gave (same metric, value, dataset)."""
+    out: list[Result] = []
+    seen: set[tuple[str, str, str, float]] = set()
+    for r in from_tables:
+        key = (r.model.casefold(), r.metric, r.dataset or "", round(r.value, 4))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    for r in from_sentences:
+        # a rounded restatement of a table value ("77.5%" for 0.7756) is the same result
+        if not any(o.metric == r.metric and o.dataset == r.dataset and abs(o.value - r.value) < 0.001 for o in out):
+            out.append(r)
     return out

@@ -15,21 +15,38 @@ _SIZE = re.compile(
     r"(patients|subjects|participants|cases|scans|volumes|slices|images|radiographs|X-rays|photographs|samples)\b",
     re.I,
 )
-_SIZE_FIELD = {"patients": "patients", "subjects": "patients", "participants": "patients", "cases": "patients",
-               "scans": "scans", "volumes": "scans", "slices": "slices", "images": "images", "radiographs": "images",
-               "x-rays": "images", "photographs": "images", "samples": "images"}
+_SIZE_FIELD = {
+    "patients": "patients",
+    "subjects": "patients",
+    "participants": "patients",
+    "cases": "patients",
+    "scans": "scans",
+    "volumes": "scans",
+    "slices": "slices",
+    "images": "images",
+    "radiographs": "images",
+    "x-rays": "images",
+    "photographs": "images",
+    "samples": "images",
+}
 _DATASET_WORDS = re.compile(r"\b(dataset|data set|database|challenge|benchmark|cohort|collection)s?\b", re.I)
-_USE = re.compile(r"\b(we|our|this study|this work|this paper)\b.{0,80}\b(use|used|using|evaluat\w*|experiment\w*|"
-                  r"train\w*|test\w*|conduct\w*|adopt\w*|employ\w*|validat\w*)|\b(experiments?|evaluated|trained|tested)"
-                  r" (?:\w+ ){0,3}on\b", re.I)
+_USE = re.compile(
+    r"\b(we|our|this study|this work|this paper)\b.{0,80}\b(use|used|using|evaluat\w*|experiment\w*|"
+    r"train\w*|test\w*|conduct\w*|adopt\w*|employ\w*|validat\w*)|\b(experiments?|evaluated|trained|tested)"
+    r" (?:\w+ ){0,3}on\b",
+    re.I,
+)
 _PRIVATE = re.compile(
     r"\b(?:(?:a|an|our|the)\s+)?((?:private|in-house|proprietary|institutional|local|retrospective)\s+"
     r"(?:[\w\-]+\s+){0,3}?(?:dataset|data set|cohort|database))"
-    r"(?:\s+(?:of|from|with|comprising|containing|consisting of|including)\s+([^.;]{3,80}?))?(?=[.;,]|\s+(?:was|were|is|which))",
+    r"(?:\s+(?:of|from|with|comprising|containing|consisting of|including)\s+([^.;]{3,80}?))?"
+    r"(?=[.;,]|\s+(?:was|were|is|which))",
     re.I,
 )
-_INSTITUTION = re.compile(r"\b(?:from|at)\s+(?:the\s+)?((?:[A-Z][\w'\-]*\s+){0,5}(?:Hospital|Medical Center|Medical Centre|"
-                          r"Clinic|University|Institute|Cancer Center)(?:\s+of\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)?)")
+_INSTITUTION = re.compile(
+    r"\b(?:from|at)\s+(?:the\s+)?((?:[A-Z][\w'\-]*\s+){0,5}(?:Hospital|Medical Center|Medical Centre|"
+    r"Clinic|University|Institute|Cancer Center)(?:\s+of\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)?)"
+)
 _YEAR_SIBLING = re.compile(r"^\s*/\s*((?:19|20)?\d{2})\b")
 
 
@@ -46,11 +63,15 @@ def find_datasets(
                 hits[entry.name].append((s, m))
                 entries[entry.name] = entry
     in_tables = Counter(
-        e.name for t in tables for cell in [t.caption or "", *t.rows[0]] for m in finder.find(cell)
+        e.name
+        for t in tables
+        for cell in [t.caption or "", *t.rows[0]]
+        for m in finder.find(cell)
         for e in _resolve(m, cell, vocab)
     )
     kept = [
-        name for name, found in hits.items()
+        name
+        for name, found in hits.items()
         if len(found) >= 2 or in_tables[name] or any(_USE.search(s.text) for s, _ in found)
     ]
     kept = [n for n in kept if not any(o != n and (o.startswith(n + " ") or o.startswith(n + "-")) for o in kept)]

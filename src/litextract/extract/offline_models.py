@@ -12,17 +12,34 @@ from litextract.vocab import Entry, Mention, Vocabulary
 _NAME = r"([A-Z][A-Za-z0-9]*(?:[\-+][A-Za-z0-9]+)*[A-Za-z0-9+]*)"
 _CALLED = re.compile(r"\b(?:called|named|dubbed|termed|namely|i\.e\.,?|coined)\s+(?:as\s+)?(?:the\s+)?" + _NAME)
 _PROPOSE_ACRONYM = re.compile(
-    r"\b(?:we|this (?:paper|study|work))\s+(?:\w+\s+)?(?:propose|present|introduce|develop|design)\w*\b[^.]{0,160}?\(" + _NAME + r"\)"
+    r"\b(?:we|this (?:paper|study|work))\s+(?:\w+\s+)?(?:propose|present|introduce|develop|design)\w*\b[^.]{0,160}?\("
+    + _NAME
+    + r"\)"
 )
-_THE_PROPOSED = re.compile(r"\b(?:the|our)\s+proposed\s+" + _NAME + r"(?=\s+(?:model|network|method|framework|architecture|approach))")
+_THE_PROPOSED = re.compile(
+    r"\b(?:the|our)\s+proposed\s+" + _NAME + r"(?=\s+(?:model|network|method|framework|architecture|approach))"
+)
 _OURS_ROW = re.compile(r"\b(?:ours|proposed)\b", re.I)
 _LAYERS = re.compile(r"\b(\d{2,3})-layer\s+(Dense|densely|Residual|ResNet)", re.I)
-_BACKBONE_CUE = re.compile(r"backbone|encoder|based on|built (?:up)?on|pre-?trained|initiali[sz]ed|variant of|\bis an?\b|adopt|employ|use", re.I)
-_IMAGENET = re.compile(r"pre-?trained (?:\w+ ){0,4}on (?:the )?ImageNet|ImageNet[- ]pre-?trained|ImageNet weights|"
-                       r"initiali[sz]ed (?:\w+ ){0,4}ImageNet|weights (?:\w+ ){0,4}ImageNet|transfer learning from ImageNet", re.I)
+_BACKBONE_CUE = re.compile(
+    r"backbone|encoder|based on|built (?:up)?on|pre-?trained|initiali[sz]ed|variant of|\bis an?\b|adopt|employ|use",
+    re.I,
+)
+_IMAGENET = re.compile(
+    r"pre-?trained (?:\w+ ){0,4}on (?:the )?ImageNet|ImageNet[- ]pre-?trained|ImageNet weights|"
+    r"initiali[sz]ed (?:\w+ ){0,4}ImageNet|weights (?:\w+ ){0,4}ImageNet|transfer learning from ImageNet",
+    re.I,
+)
+_USED = re.compile(
+    r"\b(?:we|our)\b[^.]{0,60}\b(?:use|used|employ|adopt|compare|fine-?tun|train|implement|choose|select)|"
+    r"backbone|baseline|compared (?:with|to)|comparison|pre-?trained|fine-?tuned|transfer learning",
+    re.I,
+)
 _SCRATCH = re.compile(r"(?:trained|train|learned) from scratch|random(?:ly)? initiali[sz]", re.I)
-_NOT_A_NAME = re.compile(r"^(?:The|This|We|Our|In|It|CNN|CNNs|DL|AI|ML|MRI|CT|PET|ROI|GPU|II|III|IV|Table|Fig|Figure|"
-                         r"Dice|DSC|HD|IoU|AUC|MSD)$")
+_NOT_A_NAME = re.compile(
+    r"^(?:The|This|We|Our|In|It|CNN|CNNs|DL|AI|ML|MRI|CT|PET|ROI|GPU|II|III|IV|Table|Fig|Figure|"
+    r"Dice|DSC|HD|IoU|AUC|MSD)$"
+)
 TASK_WORDS = {
     "segmentation": re.compile(r"segment", re.I),
     "classification": re.compile(r"classif|diagnos|recogni|grading", re.I),
@@ -62,8 +79,13 @@ def proposed_names(title: str, sents: list[Sentence], body: str) -> list[str]:
 
 
 def find_models(
-    title: str, sents: list[Sentence], body: str, vocab: Vocabulary, table_labels: list[tuple[str, int, str]],
-    task: str | None, source: str,
+    title: str,
+    sents: list[Sentence],
+    body: str,
+    vocab: Vocabulary,
+    table_labels: list[tuple[str, int, str]],
+    task: str | None,
+    source: str,
 ) -> list[Model]:
     """The proposed model(s) with their backbone, the compared table rows, and architectures the paper works with."""
     finder = vocab.finder("backbone")
@@ -77,35 +99,49 @@ def find_models(
     proposed = proposed_names(title, sents, body)
     for name in proposed:
         backbone, ev = _proposed_backbone(name, sents, vocab)
-        s = ev or next((x for x in sents if name in x.text), None)
-        if s is None:
+        where = ev or next((x for x in sents if name in x.text), None)
+        if where is None:
             continue
+        s = where
         at = s.text.find(name)
-        models.append(Model(name=name, backbone=backbone, task=task, proposed=True, pretrained=pretrained,
-                            evidence=Evidence(page=s.page, quote=window(s, max(at, 0), max(at, 0) + len(name)),
-                                              source=source)))
+        models.append(
+            Model(
+                name=name,
+                backbone=backbone,
+                task=task,
+                proposed=True,
+                pretrained=pretrained,
+                evidence=Evidence(page=s.page, quote=window(s, max(at, 0), max(at, 0) + len(name)), source=source),
+            )
+        )
     seen = {vocab.canonical("backbone", m.name) for m in models} | {m.name.casefold() for m in models}
     for label, page, quote in table_labels:
         name = _clean_label(label)
         if not name or name.casefold() in seen or any(p in name for p in proposed) or _OURS_ROW.search(label):
             continue
-        found = finder.find(name)
-        backbone = _base(found[0].entry) if found else None
+        in_label = finder.find(name)
+        backbone = _base(in_label[0].entry) if in_label else None
         seen.add(name.casefold())
-        models.append(Model(name=name, backbone=backbone, task=task, evidence=Evidence(page=page, quote=quote,
-                                                                                       source=source)))
+        models.append(
+            Model(name=name, backbone=backbone, task=task, evidence=Evidence(page=page, quote=quote, source=source))
+        )
     names = {m.backbone for m in models if m.backbone}
-    specific_families = {e.attrs.get("family") for n in mentions if not (e := vocab.lookup("backbone", n)).attrs.get("generic")}  # type: ignore[union-attr]
-    for name, found in mentions.items():
-        entry = found[0][1].entry
-        if len(found) < 2 or name in names or _base(entry) in names or name.casefold() in seen:
+    for name, uses in mentions.items():
+        entry = uses[0][1].entry
+        if entry.attrs.get("generic") or name in names or _base(entry) in names or name.casefold() in seen:
             continue
-        if entry.attrs.get("generic") and entry.attrs.get("family") in specific_families:
-            continue
-        s, m = found[0]
-        written = Counter(x.text for _, x in found).most_common(1)[0][0]
-        models.append(Model(name=written, backbone=_base(entry), task=entry.attrs.get("task") or task,
-                            evidence=Evidence(page=s.page, quote=window(s, m.start, m.end), source=source)))
+        if len(uses) < 3 and not any(_USED.search(x.text) for x, _ in uses):
+            continue  # named in passing (related work), not used or compared
+        s, m = uses[0]
+        written = Counter(x.text for _, x in uses).most_common(1)[0][0]
+        models.append(
+            Model(
+                name=written,
+                backbone=_base(entry),
+                task=entry.attrs.get("task") or task,
+                evidence=Evidence(page=s.page, quote=window(s, m.start, m.end), source=source),
+            )
+        )
         names.add(name)
     return models
 
@@ -115,7 +151,7 @@ def _base(entry: Entry) -> str:
 
 
 def _in_compound(text: str, m: Mention) -> bool:
-    """"TransUNet" inside "DA-TransUNet": part of another model's name, not a mention of its own."""
+    """ "TransUNet" inside "DA-TransUNet": part of another model's name, not a mention of its own."""
     before = text[max(0, m.start - 2) : m.start]
     after = text[m.end : m.end + 2]
     return bool(re.match(r"\w-$", before) or re.match(r"^-\w", after))

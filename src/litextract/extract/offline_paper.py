@@ -36,7 +36,9 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
         key = clean(needle).casefold()
         for page in first:
             for line in page.text.splitlines():
-                if key in clean(line).casefold() or (len(key) > 40 and clean(line).casefold() in key and len(line) > 20):
+                if key in clean(line).casefold() or (
+                    len(key) > 40 and clean(line).casefold() in key and len(line) > 20
+                ):
                     quote = needle if field == "title" else clean(line)
                     evidence[field] = Evidence(page=page.number, quote=quote, source=source)
                     return
@@ -51,7 +53,7 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
         cite("authors", h.authors[0])
     dl = len(_DL_TERMS.findall(body))
     med = len(_MED_TERMS.findall(body))
-    kind: VenueType | None = venue_type if venue_type in _VENUE_TYPES else None
+    kind = _VENUE_TYPES.get(venue_type or "")
     if kind is None and h.arxiv_id:
         kind = "preprint"
     return Paper(
@@ -68,4 +70,11 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
     )
 
 
-_VENUE_TYPES = ("journal", "conference", "preprint", "thesis", "report", "book-chapter")
+_VENUE_TYPES: dict[str, VenueType] = {
+    "journal": "journal",
+    "conference": "conference",
+    "preprint": "preprint",
+    "thesis": "thesis",
+    "report": "report",
+    "book-chapter": "book-chapter",
+}

@@ -20,17 +20,20 @@ _SKIP_TABLE = re.compile(
     r"ablation|effect of|effects of|impact of|influence of|hyper-?parameter|parameters? (?:used|setting)|"
     r"configuration|setting|notation|symbol|number of (?:images|cases|samples|patients)|distribution|"
     r"characteristics|specification|details of (?:the )?data|confusion matrix|augmentation|training history|"
-    r"per-epoch|inference time|flops|complexity|chronology|comparison of (?:model )?parameters",
+    r"per-epoch|inference time|flops|complexity|chronology|comparison of (?:model )?parameters|"
+    r"in the literature|reported in|related (?:work|studies)|previous (?:work|studies)|literature review",
     re.I,
 )
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?![\w.]*\d)")
 _CELL_NUMBER = re.compile(r"^[(\[]?([-−]?\d+(?:\.\d+)?)\s*(%?)")
 _AVERAGE = re.compile(r"^\W*(?:average|avg\.?|mean|overall|all)\W*$", re.I)
 _LOWER_BETTER = re.compile(r"↓|lower is better")
-_SPLIT_WORDS = [("cross-validation", re.compile(r"cross[- ]validation|\d+-fold", re.I)),
-                ("validation", re.compile(r"validation (?:set|data|phase|split)", re.I)),
-                ("test", re.compile(r"\btest(?:ing)? (?:set|data|phase|split|dataset)", re.I)),
-                ("external", re.compile(r"external (?:validation|test|cohort|dataset)", re.I))]
+_SPLIT_WORDS = [
+    ("cross-validation", re.compile(r"cross[- ]validation|\d+-fold", re.I)),
+    ("validation", re.compile(r"validation (?:set|data|phase|split)", re.I)),
+    ("test", re.compile(r"\btest(?:ing)? (?:set|data|phase|split|dataset)", re.I)),
+    ("external", re.compile(r"external (?:validation|test|cohort|dataset)", re.I)),
+]
 
 
 @dataclass
@@ -68,11 +71,18 @@ def _value(number: str, entry: Entry, percent: bool) -> float:
 
 
 def _dataset_in(text: str, ctx: Context) -> str | None:
-    for m in ctx.vocab.finder("dataset").find(text):
+    """The paper's dataset named in `text` (an MSD task also by its organ words next to "MSD"/"Decathlon")."""
+    found = ctx.vocab.finder("dataset").find(text)
+    for m in found:
         if m.entry.name in ctx.datasets:
             return m.entry.name
+    low = text.casefold()
     for name in ctx.datasets:
-        if name.casefold() in text.casefold():
+        if name.casefold() in low:
+            return name
+    for name in ctx.datasets:
+        entry = ctx.vocab.lookup("dataset", name)
+        if entry and any(re.search(rf"\b{re.escape(f)}\b", low) for f in entry.attrs.get("msd_forms", ())):
             return name
     return None
 
@@ -85,25 +95,33 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
         caption = table.caption or ""
         if _SKIP_TABLE.search(caption) or len(table.rows) < 3:
             continue
-        columns = _metric_columns(table, ctx.vocab)
+        rows = _oriented(table.rows, ctx)
+        columns = _metric_columns(rows[0], caption, ctx)
         if not columns:
             continue
         first = min(columns)
-        rows = [r for r in table.rows[1:] if _label(r, first)]
-        proposed = [r for r in rows if _is_proposed(_label(r, first), ctx.proposed)]
-        others = [r for r in rows if r not in proposed]
-        keep = list(proposed)
-        if not ctx.proposed and not proposed:
-            keep = rows  # a report of the authors' own runs: every row is theirs
-        elif others:
-            keep.append(_best(others, columns, table))
+        body = [
+            r
+            for r in rows[1:]
+            if _label(r, first) and any(_CELL_NUMBER.match(r[k].strip()) for k in columns if k < len(r))
+        ]
+        if not body:
+            continue
+        proposed = [r for r in body if _is_proposed(_label(r, first), ctx.proposed)]
+        others = [r for r in body if r not in proposed]
+        ranked = _ranked(others, columns)
+        if proposed:
+            keep = proposed + ranked[:1]
+        elif ctx.proposed:
+            keep = ranked[:1]
+        else:  # the authors' own runs: a small table is all headline, a large one its two best rows
+            keep = body if len(body) <= 6 else ranked[:2]
         page = ctx.doc.page(table.page)
         page_text = page.text if page else ""
         split = split_of(caption)
         caption_dataset = _dataset_in(caption, ctx)
-        for row in rows:
-            if row not in proposed:
-                labels.append((_label(row, first), table.page, _row_quote(row, page_text, _label(row, first))))
+        for row in others:
+            labels.append((_label(row, first), table.page, _row_quote(row, page_text, _label(row, first))))
         for row in keep:
             label = _label(row, first)
             for k, (entry, percent, header) in columns.items():
@@ -113,29 +131,95 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                     continue
                 dataset = _dataset_in(header, ctx) or caption_dataset or ctx.single_dataset
                 quote = _row_quote(row, page_text, label, m.group(1))
-                results.append(Result(
-                    model=label, dataset=dataset, metric=entry.name,
-                    value=_value(m.group(1), entry, percent or bool(m.group(2))), as_printed=m.group(1) + m.group(2),
-                    split=split, evidence=Evidence(page=table.page, quote=quote, source=ctx.source),
-                ))
+                results.append(
+                    Result(
+                        model=label,
+                        dataset=dataset,
+                        metric=entry.name,
+                        value=_value(m.group(1), entry, percent or bool(m.group(2))),
+                        as_printed=m.group(1) + m.group(2),
+                        split=split,
+                        evidence=Evidence(page=table.page, quote=quote, source=ctx.source),
+                    )
+                )
     return results, labels
 
 
-def _metric_columns(table: Table, vocab: Vocabulary) -> dict[int, tuple[Entry, bool, str]]:
-    """Column index → (metric, printed as percent, header text) for the columns holding a metric."""
-    header = table.rows[0]
-    caption = table.caption or ""
+def _oriented(rows: list[list[str]], ctx: Context) -> list[list[str]]:
+    """The table with models as rows: a table whose first column lists metrics (and header none) is transposed."""
+    header_metrics = sum(bool(_metric(c, ctx.vocab)) for c in rows[0][1:])
+    row_metrics = sum(bool(r and _metric(r[0], ctx.vocab)) for r in rows[1:])
+    if header_metrics or row_metrics < 2:
+        return rows
+    width = max(len(r) for r in rows)
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    return [list(col) for col in zip(*padded, strict=True)]
+
+
+def _metric_columns(header: list[str], caption: str, ctx: Context) -> dict[int, tuple[Entry, bool, str]]:
+    """Column index → (metric, printed as percent, header text) for the columns holding a metric.
+
+    A header without metric names takes the caption's metric for an "Average" column, or for columns named
+    after datasets ("Segmentation results (IOU) … PhC-U373 | DIC-HeLa").
+    """
     out: dict[int, tuple[Entry, bool, str]] = {}
     for k, text in enumerate(header[1:], start=1):
-        entry = _metric(text, vocab)
+        entry = _metric(text, ctx.vocab)
         if entry:
-            out[k] = (entry, "%" in text or ("%" in caption and "%" not in "".join(header)), text)
-    if not out:
-        averages = [k for k, text in enumerate(header) if k and _AVERAGE.match(text)]
-        entry = _metric(caption, vocab)
-        if entry and len(averages) == 1:
-            out[averages[0]] = (entry, "%" in caption, header[averages[0]])
+            out[k] = (entry, _percent(text) or (_percent(caption) and not any(_percent(h) for h in header)), text)
+    if out:
+        return _averages_only(out, caption, ctx)
+    entry = _metric(caption, ctx.vocab)
+    if not entry and re.search(r"segmentation", caption, re.I):
+        entry = ctx.vocab.lookup("metric", "dice")  # the default segmentation metric when none is named
+    if not entry:
+        return out
+    averages = [k for k, text in enumerate(header) if k and _AVERAGE.match(text)]
+    datasets = [k for k, text in enumerate(header) if k and ctx.vocab.finder("dataset").find(text)]
+    for k in averages if len(averages) == 1 else datasets:
+        out[k] = (entry, _percent(caption), header[k])
     return out
+
+
+def _percent(text: str) -> bool:
+    """The text says values are percentages ("DSC (%)"), not just a confidence level ("95% CI")."""
+    return "%" in re.sub(r"\d+\s*%\s*(?:CI|confidence)", "", text, flags=re.I)
+
+
+def _averages_only(
+    columns: dict[int, tuple[Entry, bool, str]], caption: str, ctx: Context
+) -> dict[int, tuple[Entry, bool, str]]:
+    """Per-class columns dropped where the same metric on the same dataset has an average/"All" column."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for k, (entry, _, header) in columns.items():
+        groups.setdefault((entry.name, _dataset_in(header, ctx)), []).append(k)
+    keep = {}
+    for ks in groups.values():
+        average = [k for k in ks if re.search(r"\b(?:all|avg|average|mean|overall)\b", columns[k][2], re.I)]
+        for k in average if average and len(average) < len(ks) else ks:
+            keep[k] = columns[k]
+    return keep
+
+
+def _ranked(rows: list[list[str]], columns: dict[int, tuple[Entry, bool, str]]) -> list[list[str]]:
+    """Rows best first: by the mean of the first metric's columns, ties broken by the other metrics."""
+    first = columns[min(columns)][0]
+
+    def lower(entry: Entry, header: str) -> bool:
+        return entry.attrs.get("kind") in ("distance", "error") or bool(_LOWER_BETTER.search(header))
+
+    def mean(row: list[str], same: bool) -> float:
+        values = []
+        for k, (entry, _, header) in columns.items():
+            if (entry.name == first.name) != same:
+                continue
+            m = _CELL_NUMBER.match(row[k].strip()) if k < len(row) else None
+            if m:
+                v = float(m.group(1).replace("−", "-"))
+                values.append(-v if lower(entry, header) else v)
+        return sum(values) / len(values) if values else float("-inf")
+
+    return sorted(rows, key=lambda r: (mean(r, True), mean(r, False)), reverse=True)
 
 
 def _label(row: list[str], first_metric: int) -> str:
@@ -151,20 +235,6 @@ def _is_proposed(label: str, proposed: list[str]) -> bool:
     return bool(re.search(r"\bours\b|\bproposed\b", low)) or any(
         re.sub(r"\W", "", p.casefold()) == re.sub(r"\W", "", re.sub(r"\(.*?\)|\[.*?\]", "", low)) for p in proposed
     )
-
-
-def _best(rows: list[list[str]], columns: dict[int, tuple[Entry, bool, str]], table: Table) -> list[str]:
-    k = min(columns)
-    entry, _, header = columns[k]
-    lower = entry.attrs.get("kind") in ("distance", "error") or bool(_LOWER_BETTER.search(header))
-
-    def value(row: list[str]) -> float:
-        m = _CELL_NUMBER.match(row[k].strip()) if k < len(row) else None
-        if not m:
-            return float("inf") if lower else float("-inf")
-        return float(m.group(1).replace("−", "-"))
-
-    return min(rows, key=value) if lower else max(rows, key=value)
 
 
 def _row_quote(row: list[str], page_text: str, label: str, value: str | None = None) -> str:
@@ -185,55 +255,100 @@ def _row_quote(row: list[str], page_text: str, label: str, value: str | None = N
     return label or joined
 
 
-_LIST_SEP = re.compile(r"^\s*(?:%|\s)*(?:,|/|and|,\s*and|;)\s*$")
-
-
 def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
     """Numbers stated with a metric in the abstract and in the conclusions."""
-    idx = _abstract_and_conclusion(sents)
     results = []
     model = ctx.proposed[0] if ctx.proposed else "proposed method"
     finder = ctx.vocab.finder("metric")
-    for i in idx:
+    for i in _abstract_and_conclusion(sents):
         s = sents[i]
-        mentions = finder.find(s.text)
+        mentions = [m for m in finder.find(s.text) if m.text.casefold() not in _AMBIGUOUS]
+        pair = _year_pair(s.text, ctx) or (_year_pair(sents[i - 1].text, ctx) if i else None)
         for j, m in enumerate(mentions):
-            if m.text.casefold() in ("f", "ap", "dc", "oa", "sen", "pre", "rec", "acc", "spe"):
-                continue
             stop = mentions[j + 1].start if j + 1 < len(mentions) else len(s.text)
-            tail = s.text[m.end : min(stop, m.end + 120)]
-            numbers = _numbers_after(tail)
-            dataset = _dataset_in(s.text, ctx) or ctx.single_dataset
-            for number, percent, offset in numbers:
+            numbers = _numbers_after(s.text[m.end : min(stop, m.end + 120)])
+            if not numbers:
+                continue
+            end = m.end + numbers[-1][2] + len(numbers[-1][0])
+            dataset = _near_dataset(s.text, m.start, end, ctx)
+            paired = pair and all(slot is not None for *_, slot in numbers)
+            for number, percent, offset, slot in numbers:
                 value = _value(number, m.entry, percent)
                 if m.entry.attrs.get("kind") == "fraction" and not 0 < value <= 1:
                     continue
                 at = m.end + offset
-                results.append(Result(
-                    model=model, dataset=dataset, metric=m.entry.name, value=value,
-                    as_printed=number + ("%" if percent else ""), split=split_of(s.text),
-                    evidence=Evidence(page=s.page, quote=window(s, m.start, at + len(number)), source=ctx.source),
-                ))
+                results.append(
+                    Result(
+                        model=model,
+                        dataset=pair[slot] if paired and pair and slot is not None else dataset,
+                        metric=m.entry.name,
+                        value=value,
+                        as_printed=number + ("%" if percent else ""),
+                        split=split_of(s.text),
+                        evidence=Evidence(page=s.page, quote=window(s, m.start, at + len(number)), source=ctx.source),
+                    )
+                )
     return results
 
 
-def _numbers_after(tail: str) -> list[tuple[str, bool, int]]:
-    """The number (or list of numbers) right after a metric name: "of 98.5%", "reached 93.7%, 93.2% and 88.9%"."""
-    lead = re.match(r"^\s*(?:\([^)]{1,20}\)\s*)?(?:score\s+|coefficients?\s+|value\s+)?"
-                    r"(?:(?:of|was|is|were|are|=|:|reached|achieved|achieves|attains|with|by|for [^0-9]{0,40}?)\s+)*"
-                    r"(?:an?\s+|the\s+)?(?:average\s+|mean\s+|overall\s+)?(?:of\s+)?", tail)
+_AMBIGUOUS = {"f", "ap", "dc", "oa", "sen", "pre", "rec", "acc", "spe", "hd", "mr"}
+
+
+def _near_dataset(text: str, start: int, end: int, ctx: Context) -> str | None:
+    """The dataset named right after the numbers ("… 93.7% on BraTS 2021"), else before them, else the only one."""
+    found = [(m.start, m.entry.name) for m in ctx.vocab.finder("dataset").find(text) if m.entry.name in ctx.datasets]
+    after = [name for at, name in found if end <= at <= end + 100]
+    before = [name for at, name in found if at < start]
+    if after or before:
+        return (after or before[-1:])[0]
+    return ctx.single_dataset
+
+
+def _year_pair(text: str, ctx: Context) -> tuple[str, str] | None:
+    """ "BraTS 2019/2020" → the two datasets, when the paper has both."""
+    m = re.search(r"([A-Za-z][\w\-]*)[\s\-]?((?:19|20)\d\d)\s*/\s*((?:19|20)?\d\d)\b", text)
+    if not m:
+        return None
+    second = m.group(3) if len(m.group(3)) == 4 else m.group(2)[:2] + m.group(3)
+    names = [ctx.vocab.canonical("dataset", f"{m.group(1)} {year}") for year in (m.group(2), second)]
+    if all(n in ctx.datasets for n in names):
+        return names[0] or "", names[1] or ""
+    return None
+
+
+def _numbers_after(tail: str) -> list[tuple[str, bool, int, int | None]]:
+    """The number (or list of numbers) right after a metric name: "of 98.5%", "reached 93.7%, 93.2% and 88.9%".
+
+    Each is (number, printed with %, offset in `tail`, place in an "a/b" pair or None).
+    """
+    lead = re.match(
+        r"^\s*\)?\s*(?:\([^)]{1,20}\)\s*)?(?:scores?\s+|coefficients?\s+|values?\s+)?"
+        r"(?:(?:of|was|is|were|are|=|:|reached|achieved|achieves|attains|with|by|for [^0-9]{0,40}?)\s+)*"
+        r"(?:an?\s+|the\s+)?(?:average\s+|mean\s+|overall\s+)?(?:of\s+)?",
+        tail,
+    )
     pos = lead.end() if lead else 0
-    out: list[tuple[str, bool, int]] = []
+    out: list[tuple[str, bool, int, int | None]] = []
+    slot: int | None = None
     while True:
         m = re.match(r"(\d+(?:\.\d+)?)\s*(%?)", tail[pos:])
-        if not m or (not out and pos > 60):
+        if not m:
             break
-        out.append((m.group(1), bool(m.group(2)), pos + m.start(1)))
+        out.append((m.group(1), bool(m.group(2)), pos + m.start(1), slot))
         pos += m.end()
-        sep = re.match(r"\s*(?:±\s*\d+(?:\.\d+)?%?\s*)?(?:\([^)]{0,30}\)\s*)?(?:,\s*(?:and\s+)?|/\s*|\s+and\s+)", tail[pos:])
-        if not sep or len(out) >= 6:
+        sep = re.match(
+            r"\s*(?:±\s*\d+(?:\.\d+)?%?\s*)?(?:\([^)]{0,30}\)\s*)?(,\s*(?:and\s+)?|/\s*|\s+and\s+)", tail[pos:]
+        )
+        if not sep or len(out) >= 8:
             break
+        if sep.group(1).startswith("/"):
+            out[-1] = (*out[-1][:3], 0 if slot is None else slot)
+            slot = (slot or 0) + 1
+        else:
+            slot = None
         pos += sep.end()
+    if any(o[3] is not None for o in out) and not all(o[3] is not None for o in out):
+        out = [(n, p, at, None) for n, p, at, _ in out]
     return out
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from litextract.document import Document
 
-_REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M)
+_REFERENCES = re.compile(
+    r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n")
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
@@ -76,6 +78,6 @@ def window(sentence: Sentence, start: int, end: int, width: int = 160) -> str:
 def abstract_end(sents: list[Sentence]) -> int:
     """Index of the first sentence after the abstract (the introduction heading), or a fair guess."""
     for i, s in enumerate(sents[:80]):
-        if re.search(r"\b(?:1\.?|I\.)\s*Introduction\b|\bINTRODUCTION\b", s.text):
+        if re.search(r"\b(?:1\.?|I\.)\s*Introduction\b|\bINTRODUCTION\b|^Introduction\b", s.text):
             return i
-    return min(len(sents), 25)
+    return min(len(sents), 10)

@@ -24,7 +24,9 @@ _DATED = re.compile(
     r"\b(19[89]\d|20[0-3]\d)\b",
     re.I,
 )
-_VOLUME_YEAR = re.compile(r"(?:Vol\.?|Volume)\s*\d+[^\n]{0,30}?\b(19[89]\d|20[0-3]\d)\b|\b(19[89]\d|20[0-3]\d)\b,?\s*Vol", re.I)
+_VOLUME_YEAR = re.compile(
+    r"(?:Vol\.?|Volume)\s*\d+[^\n]{0,30}?\b(19[89]\d|20[0-3]\d)\b|\b(19[89]\d|20[0-3]\d)\b,?\s*Vol", re.I
+)
 _COVER = re.compile(r"See discussions, stats, and author profiles|ResearchGate|Downloaded from|Terms of Use", re.I)
 _BANNER = re.compile(
     r"©|\(c\)|copyright|doi|https?:|www\.|ISSN|e-?mail|@|\bvol\.|volume|issue|journal|proceedings|conference|"
@@ -33,20 +35,40 @@ _BANNER = re.compile(
     r"^(abstract|keywords|contents|introduction)\b|\bpp\.|edited by|reviewed by|correspondence",
     re.I,
 )
-_PREFIX = re.compile(r"^(?:Data Descriptor|Original (?:Research|Article)|Research Article|Review|Article)\s*[:\-–]\s*", re.I)
+_PREFIX = re.compile(
+    r"^(?:Data Descriptor|Original (?:Research|Article)|Research Article|Review|Article)\s*[:\-–]\s*", re.I
+)
 _BAD_META_TITLE = re.compile(r"paper title|microsoft word|untitled|\.docx?$|\.pdf$|^[\w\-]+$|^\s*$", re.I)
 _VENUES = [
     (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint"),
     (re.compile(r"\b(?:bioRxiv|medRxiv)\b"), None, "preprint"),
-    (re.compile(r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"),
-     None, "thesis"),
+    (
+        re.compile(
+            r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"
+        ),
+        None,
+        "thesis",
+    ),
     (re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|[^\n]{0,60}\bConference on [^\n]{5,100}"), None, "conference"),
-    (re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"), None, "journal"),
-    (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|IEEE Access|Scientific Data|Scientific Reports|Nature [A-Z]\w+|"
-                r"Medical Image Analysis|Biomimetics|Informatica|Diagnostics|Cancers|Sensors|Electronics|"
-                r"Progress In Electromagnetics Research|Medical Research Archives|PLOS ONE)\b"),
-     None, "journal"),
-    (re.compile(r"\b(?:MICCAI|CVPR|ICCV|ECCV|NeurIPS|ICLR|ICML|ISBI|WACV|AAAI|MIDL)\b[ '’]*(?:20)?\d{2}"), None, "conference"),
+    (
+        re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"),
+        None,
+        "journal",
+    ),
+    (
+        re.compile(
+            r"\b(?:Frontiers in [A-Z][\w ]{3,60}|IEEE Access|Scientific Data|Scientific Reports|Nature [A-Z]\w+|"
+            r"Medical Image Analysis|Biomimetics|Informatica|Diagnostics|Cancers|Sensors|Electronics|"
+            r"Progress In Electromagnetics Research|Medical Research Archives|PLOS ONE)\b"
+        ),
+        None,
+        "journal",
+    ),
+    (
+        re.compile(r"\b(?:MICCAI|CVPR|ICCV|ECCV|NeurIPS|ICLR|ICML|ISBI|WACV|AAAI|MIDL)\b[ '’]*(?:20)?\d{2}"),
+        None,
+        "conference",
+    ),
     (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report"),
 ]
 
@@ -133,7 +155,7 @@ def _title_from_lines(lines: list[Line]) -> str | None:
         if top < body * 1.15:
             continue
         start = next(i for i, ln in enumerate(lines) if ln in candidates and ln.size == top)
-        run = []
+        run: list[str] = []
         for ln in lines[start:]:
             if ln.page != page or abs(ln.size - top) > 0.6:
                 if run:

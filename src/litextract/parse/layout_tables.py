@@ -43,32 +43,50 @@ class _Row:
     @property
     def is_data(self) -> bool:
         flags = [bool(_NUMBER.match(w[4])) for w in self.words]
-        return sum(flags) >= 2 or any(flags[1:])
+        plain = [f and not w[4].startswith(("(", "[")) for f, w in zip(flags, self.words, strict=True)]
+        return sum(flags) >= 2 or any(plain[1:])
+
+    @property
+    def bottom(self) -> float:
+        return max(w[3] for w in self.words)
 
 
 def tables_from_words(words: list[Word], page_number: int, page_width: float) -> list[Table]:
     """The table next to each "Table N" caption on a page whose words (x0, y0, x1, y1, text, block) are given."""
     tables = []
+    numbers: set[str] = set()
     for i, w in enumerate(words):
         nxt = words[i + 1][4] if i + 1 < len(words) else ""
         if w[4] not in ("Table", "TABLE") or not CAPTION.match(f"{w[4]} {nxt}"):
             continue
         if i > 0 and words[i - 1][5] == w[5] and words[i - 1][3] > w[1] + 1:
             continue  # "Table 3 shows…" inside a sentence, not at the start of a caption block
-        block = [x for x in words if x[5] == w[5]]
+        block = [x for x in words[i:] if x[5] == w[5] and x[1] >= w[1] - 1]  # the caption: its block from "Table" on
         caption = " ".join(x[4] for x in block)
         if not re.match(r"^(Table|TABLE)\s+(\d+|[IVX]+)\s*[.:|]?\s*", caption) or _is_reference(caption):
             continue
+        number = nxt.strip(".:|")
+        if number in numbers:  # a later "Table 6." in the running text, not a second caption
+            continue
+        numbers.add(number)
         left, right = _clip(block, page_width)
-        rest = [p for x in words if x[5] != w[5] and x[0] >= left - 2 and x[2] <= right + 2 for p in _split_arrows(x)]
+        taken = {id(x) for x in block}
+        rest = [
+            p
+            for x in words
+            if id(x) not in taken and x[0] >= left - 2 and x[2] <= right + 2
+            for p in _split_arrows(x)
+        ]
         if not rest:
             continue
         rows = _rows(rest)
         width = max(x[2] for x in rest) - min(x[0] for x in rest)  # the text width, margins excluded
         top, bottom = min(x[1] for x in block), max(x[3] for x in block)
         below = _region([r for r in rows if r.top > bottom - 1], width)
-        above = _region([r for r in rows if r.top < top - 1][::-1], width)[::-1]
-        body = below or above
+        above = _region([r for r in rows if r.top < top - 1][::-1], width, header_last=True)[::-1]
+        gap_below = below[0].top - bottom if below else float("inf")
+        gap_above = top - above[-1].bottom if above else float("inf")
+        body = below if gap_below <= gap_above else above
         grid = _grid(body) if body else []
         if grid:
             xs = [x for r in body for x in r.words]
@@ -78,7 +96,7 @@ def tables_from_words(words: list[Word], page_number: int, page_width: float) ->
 
 
 def _split_arrows(w: Word) -> list[Word]:
-    """"↑HD" → "↑", "HD": an arrow glued to the next column's label is split off, x shared by characters."""
+    """ "↑HD" → "↑", "HD": an arrow glued to the next column's label is split off, x shared by characters."""
     parts = [p for p in re.split(r"(?<=[↑↓])(?=\w)", w[4]) if p]
     if len(parts) == 1:
         return [w]
@@ -91,7 +109,9 @@ def _split_arrows(w: Word) -> list[Word]:
 
 def _is_reference(caption: str) -> bool:
     """A sentence that mentions a table ("Table 3 shows…") rather than a caption."""
-    return bool(re.match(r"^(Table|TABLE)\s+\S+\s+(shows|summari[sz]es|presents|lists|compares|reports|gives|and)\b", caption))
+    return bool(
+        re.match(r"^(Table|TABLE)\s+\S+\s+(shows|summari[sz]es|presents|lists|compares|reports|gives|and)\b", caption)
+    )
 
 
 def _clip(block: list[Word], page_width: float) -> tuple[float, float]:
@@ -127,8 +147,11 @@ def _is_prose(row: _Row, width: float) -> bool:
     return len(row.words) >= 7 and span > 0.6 * width and len(_cells(row)) <= 2 and numbers <= 2
 
 
-def _region(rows: list[_Row], width: float) -> list[_Row]:
-    """The table's rows walking away from the caption (rows are given in walking order)."""
+def _region(rows: list[_Row], width: float, header_last: bool = False) -> list[_Row]:
+    """The table's rows walking away from the caption (rows are given in walking order).
+
+    Walking up from a caption under its table (`header_last`), the header rows come last and are kept.
+    """
     body: list[_Row] = []
     for row in rows:
         if CAPTION.match(row.text):
@@ -142,8 +165,8 @@ def _region(rows: list[_Row], width: float) -> list[_Row]:
         if body and abs(row.top - body[-1].top) > 4 * max(row.height, body[-1].height):
             break  # a large vertical gap ends the table
         body.append(row)
-    while body and not body[-1].is_data:
-        body.pop()
+    last = max((i for i, r in enumerate(body) if r.is_data), default=-1)
+    body = body[: last + 1 + (3 if header_last else 0)]
     return body if sum(r.is_data for r in body) >= 2 else []
 
 
@@ -210,7 +233,8 @@ def _cells(row: _Row) -> list[list[Word]]:
             prev = cells[-1][-1]
             gap = w[0] - prev[2]
             both_numbers = _numeric(prev[4]) and _numeric(w[4]) and not _ATTACHED.match(w[4]) and prev[4] != "±"
-            if gap < 0.6 * h and not both_numbers:
+            text = " ".join(x[4] for x in cells[-1])
+            if gap < 0.6 * h and (not both_numbers or text.count("(") > text.count(")")):
                 cells[-1].append(w)
                 continue
         cells.append([w])
@@ -238,8 +262,11 @@ def _grid(body: list[_Row]) -> list[list[str]]:
 
     first = body.index(data[0])
     header = [""] * len(spans)
-    for row in body[:first][-3:]:
-        cells = []
+    heads = body[:first][-5:]
+    while len(heads) > 1 and heads[1].top - heads[0].bottom > 2.5 * heads[0].height:
+        heads = heads[1:]  # a header ends at a large vertical gap
+    for row in heads:
+        cells: list[tuple[str, float, float]] = []
         for c in _cells(row):
             inside = [_inside((w[0] + w[2]) / 2, spans) for w in c if re.search(r"\w", w[4])]
             if len(c) > 1 and None not in inside and len(set(inside)) > 1:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pymupdf
 
-from litextract.document import Block, Document, Header, Page, Section, Table
+from litextract.document import Block, Document, Page, Section, Table
 from litextract.parse import ParseError
 from litextract.parse.header import HEADER_PAGES, Line, header_from_text
 from litextract.parse.layout_tables import tables_from_words
@@ -15,7 +15,10 @@ from litextract.parse.layout_tables import tables_from_words
 pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" message on stdout
 
 _TABLE_CAPTION = re.compile(r"^\s*(Table|TABLE)\s+([0-9]+|[IVX]+)\b", re.M)
-_HEADING = re.compile(r"^\s*((?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-Z][^\n]{2,80}|Abstract|ABSTRACT|References|REFERENCES)\s*$", re.M)
+_HEADING = re.compile(
+    r"^\s*((?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-Z][^\n]{2,80}|Abstract|ABSTRACT|References|REFERENCES)\s*$",
+    re.M,
+)
 
 
 class PyMuPDFParser:
@@ -31,11 +34,13 @@ class PyMuPDFParser:
         doc = _open(data)
         try:
             if doc.page_count > self.max_pages:
-                raise ParseError(f"{doc.page_count} pages is over the limit of {self.max_pages} (LITEXTRACT_MAX_PAGES)")
+                raise ParseError(
+                    f"{doc.page_count} pages is over the limit of {self.max_pages} (LITEXTRACT_MAX_PAGES)"
+                )
             pages: list[Page] = []
             tables: list[Table] = []
             lines: list[Line] = []
-            for page in doc:
+            for page in doc.pages():
                 page_obj, page_tables, page_lines = self._page(page)
                 pages.append(page_obj)
                 tables.extend(page_tables)
