@@ -345,8 +345,14 @@ def test_api_key_reaches_the_server_but_no_database_cache_log_or_output(
     runner = CliRunner()
     outputs = [
         runner.invoke(app, [*command, "--db", str(settings.db)]).output
-        for command in (["costs", "--json"], ["errors", "--json"], ["costs"])
+        for command in (
+            ["costs", "--json"],
+            ["errors", "--json"],
+            ["costs"],
+            ["export", "--out", str(tmp_path / "x")],
+        )
     ]
+    outputs += [p.read_text() for p in (tmp_path / "x").iterdir()]  # the exported CSV files
     assert "Bearer ***" in outputs[1]  # the echoed key was blanked, the message kept
     cache_text = "".join(p.read_text() for p in (tmp_path / "cache").rglob("*.json"))
     assert cache_text  # the cache holds the good reply
