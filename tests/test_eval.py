@@ -118,6 +118,12 @@ def test_resnet50_is_not_resnet101() -> None:
     assert s.counts["models"].f1 == 1.0
 
 
+def test_model_variants_stay_distinct() -> None:
+    g = gold(models=[{"name": "SETR PUP"}, {"name": "SETR MLA"}, {"name": "nnUNet-v2"}])
+    s = score(Extracted(models=[ExtractedModel("SETR-PUP"), ExtractedModel("SETR"), ExtractedModel("nnU-Net")]), g)
+    assert (s.counts["models"].tp, s.counts["models"].fp, s.counts["models"].fn) == (1, 2, 2)
+
+
 @pytest.mark.parametrize(
     ("metric", "value", "matches"),
     [

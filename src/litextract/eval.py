@@ -268,7 +268,7 @@ class Scorer:
         score = PaperScore(gold_file, gold.file, paper_id, matched_by)
         found = ex or Extracted()
         self._datasets(score, gold, found)
-        self._names(score, "models", [m.name for m in gold.models], [m.name for m in found.models], "backbone")
+        self._models(score, [m.name for m in gold.models], [m.name for m in found.models])
         self._names(score, "backbones", [m.backbone for m in gold.models if m.backbone],
                     [m.backbone for m in found.models if m.backbone], "backbone")
         gold_tasks = [t for d in gold.datasets for t in d.tasks] + [m.task for m in gold.models if m.task]
@@ -310,6 +310,12 @@ class Scorer:
         pairs = match(found, gold, lambda f, g: self.canon(kind, f) == self.canon(kind, g))
         self._record(score, name, gold, found, pairs)
 
+    def _models(self, score: PaperScore, gold: list[str], found: list[str]) -> None:
+        """Model names by their normalised key only: the backbone vocabulary would merge variants that the
+        paper compares (SETR PUP and SETR MLA, CoTr* and CoTr)."""
+        gold, found = list(dict.fromkeys(gold)), list(dict.fromkeys(found))
+        self._record(score, "models", gold, found, match(found, gold, lambda f, g: key(f) == key(g)))
+
     def _datasets(self, score: PaperScore, gold: Gold, found: Extracted) -> None:
         names = self._distinct("dataset", [d.name for d in found.datasets])
         keys = [self.gold_dataset_keys(gold, d.name) for d in gold.datasets]
@@ -325,7 +331,7 @@ class Scorer:
                 self.canon("metric", e.metric) == self.canon("metric", g.metric)
                 and abs(e.value - g.value) <= VALUE_TOLERANCE + 1e-9
                 and (single or g.dataset is None or self.canon("dataset", e.dataset or "") in dataset_keys[g.dataset])
-                and (not with_model or self.canon("backbone", e.model) == self.canon("backbone", g.model))
+                and (not with_model or key(e.model) == key(g.model))
             )
 
         pairs = match(found, gold.results, compatible)
