@@ -39,7 +39,6 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDERS = (REPO.parent / "shared" / "corpus-real", REPO / "corpus")
 TARGET_RATIO = 1.5
 TARGET_REINGEST_MS = 20.0
-pymupdf.no_recommend_layout()  # PyMuPDF would print a recommendation to stdout, into the --json output
 
 
 def raw_text_seconds(pdfs: list[Path]) -> tuple[float, float, int]:
