@@ -241,18 +241,17 @@ class _Budget:
 
 
 class LLMExtractor:
-    """Extracts with an LLM through instructor; see the module docstring. `run_id` tags the log rows."""
+    """Extracts with an LLM through instructor; see the module docstring."""
 
     name = "llm"
 
-    def __init__(self, settings: Settings, run_id: int | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         if not settings.llm_model:
             raise LLMConfigError("no LLM model configured (--llm or LITEXTRACT_LLM_MODEL)")
         self.settings = settings
         self.model: str = settings.llm_model
         self.version = f"{self.model}:{PROMPT_VERSION}"
         self.source = f"llm:{self.model}:{PROMPT_VERSION}"
-        self.run_id = run_id
         self.cache = ReplyCache(settings.cache_dir / "llm")
         self.schema = schema_hash(LLMExtraction)
         self.schema_tokens = estimate_tokens(json.dumps(LLMExtraction.model_json_schema()))
@@ -386,7 +385,7 @@ class LLMExtractor:
         if not calls and failure is None:
             return
         with connect(self.settings.db) as con, transaction(con):
-            run_id = self.run_id if self.run_id is not None else _open_run(con)
+            run_id = _open_run(con)
             if calls:
                 write_calls(con, run_id, calls)
             if failure:
@@ -396,6 +395,6 @@ class LLMExtractor:
 
 
 def _open_run(con: Any) -> int | None:
-    """The newest run still in progress: the one this extraction is part of when the caller did not say."""
+    """The newest run still in progress (the ingest or extract run this paper is part of), if any."""
     row = con.execute("SELECT max(run_id) FROM runs WHERE finished_at IS NULL").fetchone()
     return int(row[0]) if row and row[0] is not None else None
