@@ -790,7 +790,7 @@ def render(paper: Paper) -> bytes:
     doc.set_metadata({
         "title": paper.title if paper.pdf_title else "", "author": "; ".join(paper.authors),
         "subject": "synthetic litextract demo paper", "creator": "litextract corpus/generate.py",
-        "producer": "PyMuPDF", "creationDate": FIXED_DATE, "modDate": FIXED_DATE,
+        "producer": f"PyMuPDF {pymupdf.__version__}", "creationDate": FIXED_DATE, "modDate": FIXED_DATE,
     })
     doc.subset_fonts()
     data = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
