@@ -102,6 +102,15 @@ def test_a_similar_but_different_dataset_does_not_match() -> None:
     assert not s.correct["modality"]
 
 
+@pytest.mark.parametrize(("gold_name", "extracted"), [("BraTS 2021", "BraTS 2020"), ("BraTS 2021", "BraTS"),
+                                                      ("ISIC 2019", "ISIC 2018"), ("Camelyon16", "Camelyon17")])
+def test_another_edition_of_a_dataset_does_not_match(gold_name: str, extracted: str) -> None:
+    g = gold(datasets=[{"name": gold_name}], results=[])
+    s = score(Extracted(datasets=[ExtractedDataset(extracted)]), g)
+    assert s.counts["datasets"].tp == 0
+    assert score(Extracted(datasets=[ExtractedDataset(gold_name.lower())]), g).counts["datasets"].tp == 1
+
+
 def test_a_gold_alias_matches_and_each_gold_dataset_counts_once() -> None:
     ex = perfect()
     ex.datasets = [ExtractedDataset("NIH pancreas collection"), ExtractedDataset("NIH Pancreas-CT")]
