@@ -221,7 +221,7 @@ def match(extracted: Sequence[E], gold: Sequence[G], compatible: Callable[[E, G]
 
 
 def normal_text(text: str) -> str:
-    """Case, accents' compatibility forms, punctuation and whitespace removed: words separated by one space."""
+    """Text as compared: Unicode NFKC (ligatures), case-folded, each run of other than a-z and 0-9 one space."""
     return " ".join(_WORDS.split(unicodedata.normalize("NFKC", text).casefold())).strip()
 
 
