@@ -165,3 +165,17 @@ def test_unusable_settings_are_recorded_as_the_papers_llm_failure(tmp_path: Path
 def test_token_estimate_is_conservative_for_prose() -> None:
     text = "The proposed network achieved a Dice score of 0.91 on the test set. " * 20
     assert estimate_tokens(text) >= len(text.split())
+
+
+def test_replies_with_nulls_and_loose_splits_are_read_not_re_asked() -> None:
+    result = {"model": "M", "metric": "auc", "value": 0.9, "as_printed": "0.9", "page": 1, "quote": "M: 0.9"}
+    reply = LLMExtraction.model_validate(
+        {
+            "paper": None,
+            "datasets": [{"name": "BraTS", "tasks": None, "page": 2, "quote": "the BraTS 2020 data"}],
+            "models": None,
+            "results": [{**result, "split": s} for s in ("Test set", "5-fold CV", "Cross validation", "train")],
+        }
+    )
+    assert reply.models == [] and reply.datasets[0].tasks == []
+    assert [r.split for r in reply.results] == ["test", "cross-validation", "cross-validation", None]

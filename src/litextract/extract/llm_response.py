@@ -7,13 +7,20 @@ decides that by finding the quote on the page.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from litextract.records import VenueType
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+Split = Literal["test", "validation", "cross-validation", "external"]
+_SPLITS = ("cross-validation", "external", "validation", "test")  # most specific first
+
+
+def _empty_if_null(value: Any) -> Any:
+    """Models often write `null` for an empty list; read it as empty rather than re-asking."""
+    return [] if value is None else value
 
 
 class Quoted(BaseModel):
@@ -59,6 +66,8 @@ class LLMDataset(Quoted):
     public: bool | None = None
     url: str | None = None
 
+    _tasks = field_validator("tasks", mode="before")(_empty_if_null)
+
 
 class LLMModel(Quoted):
     name: str = Field(min_length=1, description="the model as the paper calls it")
@@ -74,7 +83,19 @@ class LLMResult(Quoted):
     metric: str = Field(min_length=1, description="e.g. accuracy, AUC, Dice, HD95, sensitivity")
     value: float = Field(description="a fraction for percentages (91.2% -> 0.912), else the printed number")
     as_printed: str = Field(min_length=1, description="the number exactly as printed, e.g. '91.2%' or '0.912'")
-    split: Literal["test", "validation", "cross-validation", "external"] | None = None
+    split: Split | None = None
+
+    @field_validator("split", mode="before")
+    @classmethod
+    def _known_split(cls, value: Any) -> Any:
+        """A split outside the four known ones (e.g. "Test set", "5-fold") is read leniently or dropped."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        return next(
+            (s for s in _SPLITS if s in text or (s == "cross-validation" and ("fold" in text or "cross" in text))),
+            None,
+        )
 
     @model_validator(mode="after")
     def _value_matches_print(self) -> LLMResult:
@@ -92,3 +113,10 @@ class LLMExtraction(BaseModel):
     datasets: list[LLMDataset] = Field(default_factory=list)
     models: list[LLMModel] = Field(default_factory=list)
     results: list[LLMResult] = Field(default_factory=list)
+
+    _lists = field_validator("datasets", "models", "results", mode="before")(_empty_if_null)
+
+    @field_validator("paper", mode="before")
+    @classmethod
+    def _paper(cls, value: Any) -> Any:
+        return {} if value is None else value
