@@ -21,10 +21,11 @@ _THE_PROPOSED = re.compile(
 )
 _OURS_ROW = re.compile(r"\b(?:ours|proposed)\b", re.I)
 _LAYERS = re.compile(r"\b(\d{2,3})-layer\s+(Dense|densely|Residual|ResNet)", re.I)
-_BACKBONE_CUE = re.compile(
-    r"backbone|encoder|based on|built (?:up)?on|pre-?trained|initiali[sz]ed|variant of|\bis an?\b|adopt|employ|use",
-    re.I,
+_BACKBONE_CUE = re.compile(r"backbone|encoder|based on|built (?:up)?on|variant of|initiali[sz]ed", re.I)
+_ENCODER = re.compile(
+    r"\b(?:our|the proposed|the)\b[^.]{0,40}\b(?:encoder|backbone)\b[^.]{0,60}\b(?:follows|is|uses|adopts)", re.I
 )
+_CITED = re.compile(r"\[\d+(?:\s*[,–\-]\s*\d+)*\]|\bet al\.|\([A-Z][\w\-]+(?: et al\.)?,? (?:19|20)\d\d[a-z]?\)")
 _IMAGENET = re.compile(
     r"pre-?trained (?:\w+ ){0,4}on (?:the )?ImageNet|ImageNet[- ]pre-?trained|ImageNet weights|"
     r"initiali[sz]ed (?:\w+ ){0,4}ImageNet|weights (?:\w+ ){0,4}ImageNet|transfer learning from ImageNet",
@@ -91,6 +92,8 @@ def find_models(
     finder = vocab.finder("backbone")
     mentions: dict[str, list[tuple[Sentence, Mention]]] = defaultdict(list)
     for s in sents:
+        if s.related or _CITED.search(s.text):
+            continue  # literature talk: what others used
         for m in finder.find(s.text):
             if not _in_compound(s.text, m):
                 mentions[m.entry.name].append((s, m))
@@ -120,7 +123,9 @@ def find_models(
         if not name or name.casefold() in seen or any(p in name for p in proposed) or _OURS_ROW.search(label):
             continue
         in_label = finder.find(name)
-        backbone = _base(in_label[0].entry) if in_label else None
+        backbone = (
+            _specific(_base(in_label[0].entry), vocab, body) if in_label else _cited_backbone(name, sents, vocab)
+        )
         seen.add(name.casefold())
         models.append(
             Model(name=name, backbone=backbone, task=task, evidence=Evidence(page=page, quote=quote, source=source))
@@ -146,6 +151,35 @@ def find_models(
     return models
 
 
+def _cited_backbone(label: str, sents: list[Sentence], vocab: Vocabulary) -> str | None:
+    """A row labelled by its authors ("Wang et al. (2021)"): the architecture named where the text cites them."""
+    m = re.match(r"^([A-Z][\w\-']+) et al\.,? \(?((?:19|20)\d\d)[a-z]?\)?", label)
+    if not m:
+        return None
+    cite = re.compile(rf"{re.escape(m.group(1))} et al\.,? \(?{m.group(2)}")
+    for s in sents:
+        at = cite.search(s.text)
+        if at:
+            near = s.text[max(0, at.start() - 80) : at.end() + 120]
+            found = [x for x in vocab.finder("backbone").find(near) if not x.entry.attrs.get("generic")]
+            if found:
+                return _base(found[0].entry)
+    return None
+
+
+def _specific(name: str, vocab: Vocabulary, body: str) -> str:
+    """A family name ("ViT") as the one member of that family the paper names (ViT-B/16), if just one."""
+    entry = vocab.lookup("backbone", name)
+    if not entry or not entry.attrs.get("generic"):
+        return name
+    members = {
+        m.entry.name
+        for m in vocab.finder("backbone").find(body)
+        if m.entry.attrs.get("family") == entry.attrs.get("family") and not m.entry.attrs.get("generic")
+    }
+    return members.pop() if len(members) == 1 else name
+
+
 def _base(entry: Entry) -> str:
     return str(entry.attrs.get("base") or entry.name)
 
@@ -158,11 +192,15 @@ def _in_compound(text: str, m: Mention) -> bool:
 
 
 def _proposed_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> tuple[str | None, Sentence | None]:
+    """The architecture under the proposed model: "CheXNet is a 121-layer DenseNet", "built on ResNet-50",
+    "our encoder follows ViT-B/16"; else the architecture its name is, or contains (DA-TransUNet → TransUNet)."""
     finder = vocab.finder("backbone")
+    own = vocab.lookup("backbone", name)
     for s in sents:
-        if name not in s.text:
+        named = name in s.text
+        if not named and not (own and _ENCODER.search(s.text)):
             continue
-        layers = _LAYERS.search(s.text)
+        layers = _LAYERS.search(s.text) if named else None
         if layers:
             family = "DenseNet" if layers.group(2).casefold().startswith("dense") else "ResNet"
             entry = vocab.lookup("backbone", f"{family}-{layers.group(1)}")
@@ -170,11 +208,10 @@ def _proposed_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> t
                 return entry.name, s
         if _BACKBONE_CUE.search(s.text):
             for m in finder.find(s.text):
-                if m.text != name and not m.entry.attrs.get("generic") and name not in m.text:
+                if m.text != name and not m.entry.attrs.get("generic") and name not in m.text and m.entry != own:
                     return _base(m.entry), s
-    entry = vocab.lookup("backbone", name)
-    if entry:
-        return _base(entry), None
+    if own:
+        return _base(own), None
     inner = [m for m in finder.find(name) if m.text != name]
     if inner:
         return _base(inner[0].entry), None

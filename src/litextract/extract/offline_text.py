@@ -16,12 +16,21 @@ _SPACE = re.compile(r"\s+")
 MAX_QUOTE = 400
 
 
+_RELATED = re.compile(
+    r"^\s*(?:\d+\.?|[IVX]+\.)\s*(?:Related Works?|Related Studies|Literature (?:Review|Survey)|Background|"
+    r"Previous Works?|Prior Work|State of the Art)\s*$",
+    re.M | re.I,
+)
+_HEADING = re.compile(r"^\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][^\n]{2,70}$", re.M)
+
+
 @dataclass(frozen=True)
 class Sentence:
     page: int
     start: int
     end: int
     text: str  # cleaned: no line-end hyphenation, single spaces
+    related: bool = False  # in a related-work / background section
 
     @property
     def quote(self) -> str:
@@ -52,14 +61,20 @@ def body_pages(doc: Document) -> list[tuple[int, str]]:
 def sentences(doc: Document) -> list[Sentence]:
     """The body's sentences in reading order, each with its page and offsets in that page's text."""
     out = []
+    related = False
     for number, text in body_pages(doc):
+        marks = sorted(
+            [(m.start(), True) for m in _RELATED.finditer(text)]
+            + [(m.start(), False) for m in _HEADING.finditer(text) if not _RELATED.match(m.group(0))]
+        )
         start = 0
-        for m in _SENTENCE_END.finditer(text):
-            if m.start() > start:
-                out.append(Sentence(number, start, m.start(), clean(text[start : m.start()])))
-            start = m.end()
-        if start < len(text) and text[start:].strip():
-            out.append(Sentence(number, start, len(text), clean(text[start:])))
+        bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), len(text))]
+        for a, b in bounds:
+            while marks and marks[0][0] <= a:
+                related = marks.pop(0)[1]
+            if a > start and text[start:a].strip():
+                out.append(Sentence(number, start, a, clean(text[start:a]), related))
+            start = b
     return out
 
 
