@@ -246,7 +246,6 @@ FAULTS = [
     # faults queued, llm_mode, outcome, attempts (requests the server saw), records extracted
     pytest.param([], None, "ok", 1, True, id="none"),
     pytest.param([], "json_schema", "ok", 1, True, id="none-json-schema"),
-    pytest.param([], "tools_strict", "ok", 1, True, id="none-tools-strict"),
     pytest.param(["500"], None, "ok", 2, True, id="500-then-ok"),
     pytest.param(["500"] * 3, None, "server_error", 3, False, id="500-always"),
     pytest.param(["429"], None, "ok", 2, True, id="429-retry-after"),
