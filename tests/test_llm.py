@@ -379,3 +379,27 @@ def test_doctor_checks_the_llm_endpoint(tmp_path: Path, server: FakeOpenAI) -> N
 
 def test_without_a_model_extraction_is_offline_only(tmp_path: Path) -> None:
     assert not isinstance(make_extractor(Settings(db=tmp_path / "x.duckdb")), CombinedExtractor)
+
+
+def test_extract_command_refuses_without_a_model_or_with_an_unknown_paper(tmp_path: Path, server: FakeOpenAI) -> None:
+    settings = llm_settings(tmp_path, server)
+    ingest([write_pdf(tmp_path / "denselung.pdf", DENSELUNG)], settings)
+    runner = CliRunner()
+    no_model = runner.invoke(app, ["extract", "--db", str(settings.db)])
+    assert no_model.exit_code == 2 and "no LLM model" in no_model.output
+    unknown = runner.invoke(
+        app,
+        [
+            "extract",
+            "--llm",
+            "fake-model",
+            "--llm-base-url",
+            server.base_url,
+            "--paper",
+            "nosuch.pdf",
+            "--db",
+            str(settings.db),
+        ],
+    )
+    assert unknown.exit_code == 1 and "nosuch.pdf: no single paper matches" in unknown.output
+    assert len(server.completions) == 1  # only the ingest called the LLM
