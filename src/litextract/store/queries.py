@@ -139,3 +139,264 @@ def runs(con: duckdb.DuckDBPyConnection) -> list[Row]:
 def document_json(con: duckdb.DuckDBPyConnection, paper_id: str) -> str | None:
     found = con.execute("SELECT document FROM documents WHERE paper_id = ?", [paper_id]).fetchone()
     return str(found[0]) if found else None
+
+
+# --- Dashboard reads (overview, filters, leaderboards, review queue). Header fields come from the
+# `reviewed_papers` view (migration 002), so a reviewer's edits show everywhere these are used.
+
+_LIVE_VERIFIED = "(verified OR review_status IN ('accepted', 'edited'))"
+
+
+def overview_counts(con: duckdb.DuckDBPyConnection) -> Row:
+    """Numbers of papers, live records, values still unverified and unreviewed, and files that failed."""
+    unverified = " UNION ALL ".join(
+        f"SELECT verified, review_status FROM {t}" for t in ("datasets", "models", "results")
+    )
+    return rows(
+        con,
+        "SELECT (SELECT count(*) FROM papers) AS papers,"
+        f" (SELECT count(*) FROM datasets d WHERE {_live('d', False)}) AS datasets,"
+        f" (SELECT count(*) FROM models m WHERE {_live('m', False)}) AS models,"
+        f" (SELECT count(*) FROM results r WHERE {_live('r', False)}) AS results,"
+        f" (SELECT count(*) FROM ({unverified}) WHERE NOT coalesce(verified, FALSE) AND review_status IS NULL)"
+        "   AS unverified,"
+        " (SELECT count(DISTINCT file) FROM errors WHERE file NOT IN (SELECT path FROM files)"
+        "   AND (sha256 IS NULL OR sha256 NOT IN (SELECT sha256 FROM papers))) AS failed_files",
+    )[0]
+
+
+def papers_by_year(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    return rows(con, "SELECT year, count(*) AS papers FROM reviewed_papers GROUP BY year ORDER BY year NULLS LAST")
+
+
+def papers_by_modality(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Papers using at least one dataset of each imaging modality."""
+    return rows(
+        con,
+        "SELECT coalesce(modality, 'unknown') AS modality, count(DISTINCT paper_id) AS papers FROM datasets d"
+        f" WHERE {_live('d', False)} GROUP BY ALL ORDER BY papers DESC, modality",
+    )
+
+
+def facets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """The distinct values each paper filter can take."""
+
+    def column(sql: str) -> list[Any]:
+        return [r[0] for r in con.execute(sql).fetchall()]
+
+    live_d, live_m, live_r = _live("d", False), _live("m", False), _live("r", False)
+    return {
+        "years": column("SELECT DISTINCT year FROM reviewed_papers WHERE year IS NOT NULL ORDER BY year"),
+        "venues": column("SELECT DISTINCT venue FROM reviewed_papers WHERE venue IS NOT NULL ORDER BY venue"),
+        "modalities": column(
+            f"SELECT DISTINCT modality FROM datasets d WHERE modality IS NOT NULL AND {live_d} ORDER BY 1"
+        ),
+        "tasks": column(
+            f"SELECT DISTINCT t FROM (SELECT unnest(tasks) AS t FROM datasets d WHERE {live_d}"
+            f" UNION SELECT task FROM models m WHERE {live_m}) WHERE t IS NOT NULL ORDER BY t"
+        ),
+        "backbones": column(
+            f"SELECT DISTINCT backbone FROM models m WHERE backbone IS NOT NULL AND {live_m} ORDER BY 1"
+        ),
+        "datasets": column(f"SELECT DISTINCT name FROM datasets d WHERE {live_d} ORDER BY 1"),
+        "metrics": column(f"SELECT DISTINCT metric FROM results r WHERE {live_r} ORDER BY 1"),
+    }
+
+
+def filter_papers(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    search: str | None = None,
+    year_min: int | None = None,
+    year_max: int | None = None,
+    venues: list[str] | None = None,
+    modalities: list[str] | None = None,
+    tasks: list[str] | None = None,
+    backbones: list[str] | None = None,
+    datasets: list[str] | None = None,
+    verified_only: bool = False,
+) -> list[Row]:
+    """Papers matching every given filter (None or empty = no filter), with what they use and report.
+
+    `search` matches title, authors, venue, DOI or file name. With `verified_only`, only values whose quote
+    was found on its page (or that a reviewer accepted or edited) count, and papers without any are left out.
+    """
+    ok = _LIVE_VERIFIED if verified_only else "TRUE"
+    live_d, live_m, live_r = _live("d", False), _live("m", False), _live("r", False)
+    sql = (
+        "WITH d AS (SELECT paper_id, count(*) AS n, list_distinct(list(name)) AS names,"
+        "   list_distinct(list(modality)) AS modalities, list_distinct(flatten(list(tasks))) AS tasks"
+        f"   FROM datasets d WHERE {live_d} AND {ok} GROUP BY paper_id),"
+        " m AS (SELECT paper_id, count(*) AS n, list_distinct(list(backbone)) AS backbones,"
+        f"   list_distinct(list(task)) AS tasks FROM models m WHERE {live_m} AND {ok} GROUP BY paper_id),"
+        f" r AS (SELECT paper_id, count(*) AS n FROM results r WHERE {live_r} AND {ok} GROUP BY paper_id)"
+        " SELECT p.paper_id, p.year, p.title, p.authors, p.venue, p.venue_type, p.doi, p.file, p.review_status,"
+        "  list_sort(d.names) AS datasets, list_sort(d.modalities) AS modalities,"
+        "  list_sort(m.backbones) AS backbones,"
+        "  coalesce(d.n, 0) AS n_datasets, coalesce(m.n, 0) AS n_models, coalesce(r.n, 0) AS n_results"
+        " FROM reviewed_papers p"
+        "  LEFT JOIN d USING (paper_id) LEFT JOIN m USING (paper_id) LEFT JOIN r USING (paper_id)"
+        " WHERE ($search IS NULL OR p.title ILIKE $like OR array_to_string(p.authors, ' ') ILIKE $like"
+        "   OR p.venue ILIKE $like OR p.doi ILIKE $like OR p.file ILIKE $like)"
+        " AND ($year_min IS NULL OR p.year >= $year_min) AND ($year_max IS NULL OR p.year <= $year_max)"
+        " AND ($venues IS NULL OR list_contains($venues, p.venue))"
+        " AND ($modalities IS NULL OR list_has_any(d.modalities, $modalities))"
+        " AND ($tasks IS NULL OR list_has_any(d.tasks, $tasks) OR list_has_any(m.tasks, $tasks))"
+        " AND ($backbones IS NULL OR list_has_any(m.backbones, $backbones))"
+        " AND ($datasets IS NULL OR list_has_any(d.names, $datasets))"
+        " AND (NOT $verified_only OR d.n > 0 OR m.n > 0 OR r.n > 0)"
+        " ORDER BY p.year DESC NULLS LAST, p.title"
+    )
+    search = (search or "").strip() or None
+    params = {
+        "search": search,
+        "like": f"%{search}%" if search else None,
+        "year_min": year_min,
+        "year_max": year_max,
+        "venues": venues or None,
+        "modalities": modalities or None,
+        "tasks": tasks or None,
+        "backbones": backbones or None,
+        "datasets": datasets or None,
+        "verified_only": verified_only,
+    }
+    cur = con.execute(sql, params)
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def paper(con: duckdb.DuckDBPyConnection, paper_id: str) -> Row | None:
+    """One paper with its reviewed header, evidence and the parser of each field."""
+    found = rows(con, "SELECT * FROM reviewed_papers WHERE paper_id = ?", [paper_id])
+    return found[0] if found else None
+
+
+def leaderboard_choices(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """The (dataset, metric) pairs with results, most reported first."""
+    return rows(
+        con,
+        "SELECT dataset, metric, count(*) AS n_results, count(DISTINCT paper_id) AS n_papers FROM results r"
+        f" WHERE dataset IS NOT NULL AND {_live('r', False)} GROUP BY ALL ORDER BY n_results DESC, dataset, metric",
+    )
+
+
+def leaderboard(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    metric: str,
+    lower_is_better: bool = False,
+    verified_only: bool = False,
+) -> list[Row]:
+    """Every reported result for `dataset` and `metric`, best first, with the model and paper it comes from."""
+    order = "ASC" if lower_is_better else "DESC"
+    return rows(
+        con,
+        f"SELECT rank() OVER (ORDER BY r.value {order}) AS rank, r.model,"
+        " coalesce(r.backbone, m.backbone) AS backbone,"
+        " r.value, r.as_printed, r.split, m.proposed, p.title, p.year, p.venue, r.paper_id, r.record_id,"
+        " r.evidence_page, r.evidence_quote, r.verified, r.review_status"
+        " FROM results r JOIN reviewed_papers p USING (paper_id)"
+        " LEFT JOIN models m ON m.paper_id = r.paper_id AND lower(m.name) = lower(r.model)"
+        f"   AND {_live('m', False)}"
+        f" WHERE r.dataset = ? AND r.metric = ? AND {_live('r', False)}"
+        " AND (NOT ? OR r.verified OR r.review_status IN ('accepted', 'edited'))"
+        f" ORDER BY r.value {order}, p.year, r.model",
+        [dataset, metric, verified_only],
+    )
+
+
+def compare_results(con: duckdb.DuckDBPyConnection, paper_ids: list[str]) -> list[Row]:
+    """The live results of the given papers, for a side-by-side comparison."""
+    return rows(
+        con,
+        "SELECT r.paper_id, p.title, p.year, r.model, r.backbone, r.dataset, r.metric, r.value, r.as_printed,"
+        " r.split, r.verified, r.review_status FROM results r JOIN reviewed_papers p USING (paper_id)"
+        f" WHERE list_contains(?, r.paper_id) AND {_live('r', False)} ORDER BY r.dataset, r.metric, p.year, r.model",
+        [paper_ids],
+    )
+
+
+_QUEUE = {
+    "dataset": ("datasets", "name", "concat_ws(' · ', modality, body_part, size_text)"),
+    "model": ("models", "name", "concat_ws(' · ', backbone, task, CASE WHEN proposed THEN 'proposed' END)"),
+    "result": ("results", "concat_ws(' · ', model, dataset, metric)", "concat_ws(' ', as_printed, split)"),
+}
+
+
+def review_queue(
+    con: duckdb.DuckDBPyConnection,
+    kind: str | None = None,
+    paper_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Row]:
+    """Unreviewed values, unverified first, then by ascending grounding score (the likeliest errors first)."""
+    parts = [
+        f"SELECT '{k}' AS kind, record_id, paper_id, {label} AS label, {detail} AS detail, evidence_page,"
+        f" evidence_quote, verified, score FROM {table} WHERE review_status IS NULL"
+        for k, (table, label, detail) in _QUEUE.items()
+    ]
+    return rows(
+        con,
+        f"SELECT q.*, p.title, p.path, p.file FROM ({' UNION ALL '.join(parts)}) q"
+        " JOIN reviewed_papers p USING (paper_id)"
+        " WHERE (? IS NULL OR q.kind = ?) AND (? IS NULL OR q.paper_id = ?)"
+        " ORDER BY coalesce(q.verified, FALSE), q.score NULLS FIRST, q.paper_id, q.kind, q.record_id"
+        " LIMIT ? OFFSET ?",
+        [kind, kind, paper_id, paper_id, limit, offset],
+    )
+
+
+def review_queue_size(con: duckdb.DuckDBPyConnection, kind: str | None = None, paper_id: str | None = None) -> int:
+    found = con.execute(
+        "SELECT count(*) FROM ("
+        + " UNION ALL ".join(
+            f"SELECT '{k}' AS kind, paper_id FROM {table} WHERE review_status IS NULL"
+            for k, (table, _, _) in _QUEUE.items()
+        )
+        + ") WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR paper_id = ?)",
+        [kind, kind, paper_id, paper_id],
+    ).fetchone()
+    return int(found[0]) if found else 0
+
+
+def record(con: duckdb.DuckDBPyConnection, kind: str, record_id: str) -> Row | None:
+    """One dataset, model or result row, rejected or not."""
+    table = {"dataset": "datasets", "model": "models", "result": "results"}[kind]
+    found = rows(con, f"SELECT * FROM {table} WHERE record_id = ?", [record_id])
+    return found[0] if found else None
+
+
+def reviews(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500) -> list[Row]:
+    """The review audit trail, newest first."""
+    return rows(
+        con,
+        "SELECT review_id, reviewed_at, reviewer, kind, action, record_id, paper_id, old_value, new_value"
+        " FROM reviews WHERE ? IS NULL OR paper_id = ? ORDER BY review_id DESC LIMIT ?",
+        [paper_id, paper_id, limit],
+    )
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
+    return bool(found and found[0])
+
+
+def verifications(con: duckdb.DuckDBPyConnection, paper_id: str | None = None) -> list[Row]:
+    """Rows of the `verifications` table (migration 006) when this database has it, else none."""
+    if not has_table(con, "verifications"):
+        return []
+    return rows(con, "SELECT * FROM verifications WHERE ? IS NULL OR paper_id = ?", [paper_id, paper_id])
+
+
+def llm_usage(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """LLM requests and tokens per model and outcome (migration 004), or none when there is no such table."""
+    if not has_table(con, "llm_calls"):
+        return []
+    return rows(
+        con,
+        "SELECT model, outcome, count(*) AS calls, count(*) FILTER (WHERE cached) AS cached,"
+        " sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,"
+        " sum(retries) AS retries, round(avg(latency_s), 2) AS mean_latency_s"
+        " FROM llm_calls GROUP BY ALL ORDER BY calls DESC",
+    )

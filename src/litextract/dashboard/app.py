@@ -1,0 +1,24 @@
+"""The dashboard entry point: page setup, navigation and the sidebar every view shares."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from litextract.dashboard import data, nav
+from litextract.store import StoreError
+
+
+def main() -> None:
+    st.set_page_config(page_title="litextract", page_icon=":material/biotech:", layout="wide")
+    current = st.navigation([nav.page(key) for key in nav.VIEWS])
+    settings = data.settings()
+    st.sidebar.caption(f"Database: `{settings.db}`")
+    st.sidebar.text_input("Reviewer", value=settings.reviewer, key="reviewer", help="stored with each review action")
+    try:
+        current.run()
+    except StoreError as exc:
+        st.error(str(exc))
+
+
+if __name__ == "__main__":  # `streamlit run` of this file, as `litextract review` does
+    main()

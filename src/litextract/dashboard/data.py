@@ -1,0 +1,95 @@
+"""The dashboard's database access: short-lived connections, cached reads and review writes.
+
+Every read opens the DuckDB file read-only for one query and closes it; every write opens it read-write for
+one transaction. A CLI ingest writes in similar short spells per paper, so both take turns on the file
+(`litextract.store.connect` waits while the other holds the lock). Reads are cached per data version (the
+file's and its WAL's modification time and size, plus a counter bumped by each write from this process),
+so any write, here or by another process, shows on the next rerun.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from litextract.settings import Settings, load_settings
+from litextract.store import connect, queries, review
+
+# DuckDB refuses a read-only and a read-write connection to one file side by side in one process, and
+# Streamlit runs each browser session in its own thread: so this process uses one connection at a time.
+_LOCK = threading.RLock()
+_writes = itertools.count()
+_write_count = 0
+
+
+def settings() -> Settings:
+    """Settings from litextract.toml and LITEXTRACT_* (`litextract review --db` sets LITEXTRACT_DB)."""
+    return load_settings()
+
+
+def reviewer() -> str:
+    """The name stored with review actions: the sidebar field, else LITEXTRACT_REVIEWER / settings."""
+    name = str(st.session_state.get("reviewer") or "").strip()
+    return name or settings().reviewer
+
+
+def version(db: Path) -> tuple[Any, ...]:
+    """Changes whenever the database file changes, whoever wrote it."""
+    stats: list[tuple[int, int] | None] = []
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            s = path.stat()
+            stats.append((s.st_mtime_ns, s.st_size))
+        except FileNotFoundError:
+            stats.append(None)
+    return (*stats, _write_count)
+
+
+@contextmanager
+def exclusive() -> Iterator[None]:
+    """Hold this process's database turn (for work such as an ingest that opens its own connections)."""
+    global _write_count
+    with _LOCK:
+        try:
+            yield
+        finally:
+            _write_count = next(_writes)
+
+
+@contextmanager
+def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with _LOCK, connect(db, read_only=True) as con:
+        yield con
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(db: str, data_version: tuple[Any, ...], name: str, kwargs: dict[str, Any]) -> Any:
+    with reading(Path(db)) as con:
+        return getattr(queries, name)(con, **kwargs)
+
+
+def read(name: str, **kwargs: Any) -> Any:
+    """`litextract.store.queries.<name>(con, **kwargs)`, cached until the database changes."""
+    db = settings().db
+    return _cached(str(db), version(db), name, kwargs)
+
+
+def write_review(action: str, kind: review.Kind, record_id: str, changes: dict[str, Any] | None = None) -> None:
+    """Apply one review action (accept | edit | reject) in its own transaction; ReviewError when refused."""
+    db = settings().db
+    with exclusive(), connect(db) as con:
+        if action == "accept":
+            review.accept(con, kind, record_id, reviewer())
+        elif action == "edit":
+            review.edit(con, kind, record_id, changes or {}, reviewer())
+        elif action == "reject":
+            review.reject(con, kind, record_id, reviewer())
+        else:
+            raise review.ReviewError(f"unknown review action {action!r}")

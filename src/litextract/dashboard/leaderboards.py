@@ -1,0 +1,113 @@
+"""Models & leaderboards: every model reported on a dataset and metric, ranked, over time, and side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from litextract.dashboard import data
+from litextract.vocab import vocabulary
+
+LOWER_IS_BETTER_KINDS = {"distance", "error"}
+
+
+def lower_is_better(metric: str) -> bool:
+    """Distances and errors rank ascending, according to the metric vocabulary."""
+    entry = vocabulary().lookup("metric", metric)
+    return bool(entry and entry.attrs.get("kind") in LOWER_IS_BETTER_KINDS)
+
+
+def render() -> None:
+    st.title("Models & leaderboards")
+    choices = data.read("leaderboard_choices")
+    if not choices:
+        st.info("No results with a dataset yet.")
+        return
+    datasets = list(dict.fromkeys(row["dataset"] for row in choices))
+    left, middle, right = st.columns([2, 1, 1])
+    dataset = left.selectbox("Dataset", datasets, key="lb_dataset")
+    metrics = [row["metric"] for row in choices if row["dataset"] == dataset]
+    metric = middle.selectbox("Metric", metrics, key="lb_metric")
+    verified_only = right.toggle("Verified values only", key="lb_verified")
+    if metric is None:
+        return
+    ascending = lower_is_better(metric)
+    board = data.read(
+        "leaderboard", dataset=dataset, metric=metric, lower_is_better=ascending, verified_only=verified_only
+    )
+    st.caption(f"{len(board)} results, {'lower' if ascending else 'higher'} is better.")
+    frame = pd.DataFrame(
+        board,
+        columns=[
+            "rank",
+            "model",
+            "backbone",
+            "value",
+            "as_printed",
+            "split",
+            "proposed",
+            "title",
+            "year",
+            "venue",
+            "evidence_page",
+            "evidence_quote",
+            "verified",
+            "review_status",
+            "paper_id",
+        ],
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "year": st.column_config.NumberColumn(format="%d"),
+            "verified": st.column_config.CheckboxColumn(),
+            "proposed": st.column_config.CheckboxColumn(),
+            "title": st.column_config.TextColumn(width="large"),
+            "evidence_quote": st.column_config.TextColumn(width="large"),
+        },
+    )
+    if board:
+        st.subheader("Reported values over the years")
+        st.altair_chart(over_years(frame, metric), width="stretch")
+        compare(board)
+
+
+def over_years(frame: pd.DataFrame, metric: str) -> alt.Chart:
+    points = frame.dropna(subset=["year"]).assign(proposed=frame["proposed"].fillna(False).astype(bool))
+    return (
+        alt.Chart(points)
+        .mark_circle(size=90)
+        .encode(
+            x=alt.X("year:O", title="year"),
+            y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
+            color=alt.Color("proposed:N", title="proposed in the paper"),
+            tooltip=["model", "backbone", "as_printed", "title", "year", "venue"],
+        )
+    )
+
+
+def compare(board: list[dict[str, Any]]) -> None:
+    """Every result of a few chosen papers, one column per paper."""
+    st.subheader("Compare papers side by side")
+    titles = {row["paper_id"]: f"{row['title'] or row['paper_id']} ({row['year'] or 'n.d.'})" for row in board}
+    chosen = st.multiselect(
+        "Papers", list(titles), format_func=titles.__getitem__, max_selections=6, key="lb_compare"
+    )
+    if not chosen:
+        st.caption("Pick papers from this leaderboard to see all their results next to each other.")
+        return
+    found = pd.DataFrame(data.read("compare_results", paper_ids=chosen))
+    if found.empty:
+        return
+    found["paper"] = found["paper_id"].map(titles)
+    found["dataset"] = found["dataset"].fillna("(no dataset)")
+    found["cell"] = found["model"] + ": " + found["as_printed"].fillna(found["value"].astype(str))
+    table = found.pivot_table(
+        index=["dataset", "metric"], columns="paper", values="cell", aggfunc="; ".join, dropna=False
+    ).fillna("")
+    st.dataframe(table, width="stretch")

@@ -1,0 +1,1 @@
+"""Page scripts, one per view, registered by `litextract.dashboard.nav`."""

@@ -1,0 +1,3 @@
+from litextract.dashboard.datasets import render
+
+render()

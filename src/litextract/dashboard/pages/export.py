@@ -1,0 +1,3 @@
+from litextract.dashboard.downloads import render
+
+render()

@@ -1,0 +1,3 @@
+from litextract.dashboard.upload import render
+
+render()

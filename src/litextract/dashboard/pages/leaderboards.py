@@ -1,0 +1,3 @@
+from litextract.dashboard.leaderboards import render
+
+render()

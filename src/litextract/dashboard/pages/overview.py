@@ -1,0 +1,3 @@
+from litextract.dashboard.overview import render
+
+render()

@@ -1,0 +1,3 @@
+from litextract.dashboard.papers import render
+
+render()

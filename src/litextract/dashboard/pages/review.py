@@ -1,0 +1,3 @@
+from litextract.dashboard.review_queue import render
+
+render()

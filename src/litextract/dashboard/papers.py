@@ -1,0 +1,135 @@
+"""Papers: the filterable table, and one paper's header, records and evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from litextract.dashboard import data, filters, nav
+from litextract.dashboard.review_forms import paper_form
+
+EVIDENCE_COLUMNS = ["evidence_page", "evidence_quote", "verified", "score", "review_status"]
+COLUMN_CONFIG = {
+    "paper_id": None,
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "year": st.column_config.NumberColumn("Year", format="%d"),
+    "authors": st.column_config.ListColumn("Authors"),
+    "datasets": st.column_config.ListColumn("Datasets"),
+    "modalities": st.column_config.ListColumn("Modalities"),
+    "backbones": st.column_config.ListColumn("Backbones"),
+    "verified": st.column_config.CheckboxColumn("Verified"),
+    "evidence_quote": st.column_config.TextColumn("Evidence quote", width="large"),
+    "evidence_page": st.column_config.NumberColumn("Page", format="%d"),
+    "score": st.column_config.ProgressColumn("Grounding", min_value=0, max_value=100, format="%.0f"),
+}
+
+
+def render() -> None:
+    chosen = filters.sidebar_filters()
+    found = data.read("filter_papers", **chosen)
+    selected = st.query_params.get("paper")
+    if selected:
+        paper_page(selected)
+        st.divider()
+    st.title("Papers")
+    st.caption(f"{len(found):,} papers match the filters; select a row to open the paper.")
+    table = pd.DataFrame(
+        found,
+        columns=[
+            "paper_id",
+            "year",
+            "title",
+            "authors",
+            "venue",
+            "datasets",
+            "modalities",
+            "backbones",
+            "n_datasets",
+            "n_models",
+            "n_results",
+            "review_status",
+            "file",
+        ],
+    )
+    event: Any = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config=COLUMN_CONFIG,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="papers_table",
+    )
+    picked = event.selection.rows if event else []
+    if picked and table.iloc[picked[0]]["paper_id"] != selected:
+        st.query_params["paper"] = table.iloc[picked[0]]["paper_id"]
+        st.rerun()
+
+
+def paper_page(paper_id: str) -> None:
+    """One paper: header with the parser of each field, its records with evidence, checks and reviews."""
+    paper = data.read("paper", paper_id=paper_id)
+    if paper is None:
+        st.warning(f"No paper with id {paper_id}.")
+        return
+    st.title(paper["title"] or paper["file"])
+    reviewed = f" · header {paper['review_status']}" if paper["review_status"] else ""
+    st.caption(f"{paper['file']} · {paper['n_pages']} pages · id {paper_id} · parsed by {paper['parser']}{reviewed}")
+    nav.link("review", "Review this paper's values", paper=paper_id)
+    st.subheader("Header")
+    st.dataframe(header_rows(paper), hide_index=True, width="stretch", column_config=COLUMN_CONFIG)
+    with st.expander("Review the header"):
+        paper_form(paper)
+    for kind, title in (("datasets", "Datasets"), ("models", "Models"), ("results", "Results")):
+        records = data.read(kind, paper_id=paper_id, include_rejected=True)
+        st.subheader(f"{title} ({len(records)})")
+        if records:
+            frame = pd.DataFrame(records).drop(columns=["paper_id", "title", "year", "venue"], errors="ignore")
+            first = [c for c in frame.columns if c not in [*EVIDENCE_COLUMNS, "record_id", "extractor"]]
+            st.dataframe(
+                frame[first + EVIDENCE_COLUMNS], hide_index=True, width="stretch", column_config=COLUMN_CONFIG
+            )
+    checks = data.read("verifications", paper_id=paper_id)
+    if checks:
+        st.subheader("Verification runs")
+        st.dataframe(pd.DataFrame(checks), hide_index=True, width="stretch")
+    history = data.read("reviews", paper_id=paper_id)
+    if history:
+        st.subheader("Review history")
+        st.dataframe(pd.DataFrame(history), hide_index=True, width="stretch")
+
+
+def header_rows(paper: dict[str, Any]) -> pd.DataFrame:
+    """Field, value, which parser produced it, its evidence and whether a reviewer set it."""
+    evidence = json.loads(paper["evidence"] or "{}")
+    sources = json.loads(paper["field_sources"] or "{}")
+    reviewed = set(paper["reviewed_fields"] or [])
+    out = []
+    for field in (
+        "title",
+        "authors",
+        "year",
+        "venue",
+        "venue_type",
+        "doi",
+        "arxiv_id",
+        "uses_deep_learning",
+        "uses_medical_imaging",
+    ):
+        ev = evidence.get(field) or {}
+        value = paper[field]
+        out.append(
+            {
+                "field": field,
+                "value": "; ".join(value) if isinstance(value, list) else ("" if value is None else str(value)),
+                "source": "reviewer" if field in reviewed else sources.get(field, ""),
+                "evidence_page": ev.get("page"),
+                "evidence_quote": ev.get("quote"),
+                "verified": ev.get("verified"),
+            }
+        )
+    return pd.DataFrame(out)
