@@ -25,7 +25,7 @@ from litextract.eval import (
 )
 from litextract.gold import Gold, gold_files, load_gold
 from litextract.settings import Settings
-from litextract.store import connect
+from litextract.store import connect, queries, review
 
 from conftest import shared_path
 
@@ -277,3 +277,22 @@ def test_eval_scores_the_demo_corpus_after_ingest(settings: Settings) -> None:
     assert fields["results"]["recall"] >= 0.8 and fields["results"]["precision"] >= 0.7
     table = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db)])
     assert table.exit_code == 0 and "7 gold papers" in table.stdout and "not in the database" not in table.stdout
+
+
+def test_review_decisions_count(tmp_path: Path, settings: Settings) -> None:
+    pdf = tmp_path / "cxr_densenet121.pdf"
+    shutil.copy(CORPUS / pdf.name, pdf)
+    _ingest([pdf], settings.db)
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    shutil.copy(CORPUS / "cxr_densenet121.gold.json", gold_dir)
+    with connect(settings.db) as con:
+        before = evaluate(con, gold_dir).papers[0]
+        pid = before.paper_id
+        assert pid is not None and before.counts["results"].tp > 0
+        review.edit(con, "paper", pid, {"year": 1999}, "tester")
+        for row in queries.results(con, pid):
+            review.reject(con, "result", row["record_id"], "tester")
+        after = evaluate(con, gold_dir).papers[0]
+    assert before.correct["year"] and not after.correct["year"]
+    assert after.counts["results"].tp == 0 and after.counts["results"].fp == 0

@@ -355,8 +355,9 @@ def evaluate(con: duckdb.DuckDBPyConnection, gold_dir: Path, vocab: Vocabulary |
     """Score every `X.gold.json` in `gold_dir` against the paper the database holds for it.
 
     The paper is found by the sha256 the gold file records, else by the sha256 of `X.pdf` beside it, else
-    by its file name (in `papers.file` or any name in `files`). A gold file that cannot be read is reported
-    in `errors` and skipped; a paper the database lacks scores as all missed.
+    by its file name (in `papers.file` or any name in `files`). Review decisions count: the reviewed header,
+    edited records, no rejected ones. A gold file that cannot be read is reported in `errors` and skipped; a
+    paper the database lacks scores as all missed.
     """
     scorer = Scorer(vocab)
     report = Report(str(gold_dir))
@@ -376,8 +377,9 @@ def evaluate(con: duckdb.DuckDBPyConnection, gold_dir: Path, vocab: Vocabulary |
             report.papers.append(scorer.score(gold, None, path.name))
             continue
         pid = paper["paper_id"]
+        header = queries.paper(con, pid) or paper  # the header with a reviewer's edits
         extracted = Extracted.from_rows(
-            paper, queries.datasets(con, pid), queries.models(con, pid), queries.results(con, pid)
+            header, queries.datasets(con, pid), queries.models(con, pid), queries.results(con, pid)
         )
         report.papers.append(scorer.score(gold, extracted, path.name, pid, matched_by))
     return report
