@@ -151,19 +151,15 @@ def test_review_actions_from_the_queue_are_persisted_with_audit(sample: tuple[Pa
     hd95 = queries_first(db)
     at.button(key=f"reject_{hd95}").click().run()
     assert at.success[0].value == "result rejected"
-    nxt = queries_first(db)
-    at.button(key=f"accept_{nxt}").click().run()
-    choice = at.selectbox(key="queue_item")
-    index = next(i for i, label in enumerate(choice.options) if label.startswith("dataset: ChestX-ray14"))
-    choice.select_index(index).run()
-    with connect(db, read_only=True) as con:
-        third = next(q["record_id"] for q in queries.review_queue(con) if q["label"] == "ChestX-ray14")
+    chexnet = pick(at, db, "model: CheXNet")
+    at.button(key=f"accept_{chexnet}").click().run()
+    third = pick(at, db, "dataset: ChestX-ray14")
     at.text_input(key=f"edit_{third}_size_text").set_value("112,120 frontal-view images")
     next(b for b in at.button if b.label == "Save edit").click().run()
     assert not at.exception and at.metric[0].value == "8"
     with connect(db, read_only=True) as con:
         rejected = queries.record(con, "result", hd95)
-        accepted = next(r for k in ("dataset", "model", "result") if (r := queries.record(con, k, nxt)))
+        accepted = queries.record(con, "model", chexnet) or {}
         edited = queries.record(con, "dataset", third) or {}
         audit = queries.reviews(con)
         board = queries.leaderboard(con, "NIH Pancreas-CT", "hd95")
@@ -184,6 +180,16 @@ def test_review_actions_from_the_queue_are_persisted_with_audit(sample: tuple[Pa
         "review_status": "edited",
     }
     assert json.loads(audit[0]["old_value"]) == {"size_text": None, "review_status": None}
+
+
+def pick(at: AppTest, db: Path, label: str) -> str:
+    """Choose the queue item whose label starts with `label`; returns its record id."""
+    choice = at.selectbox(key="queue_item")
+    index = next(i for i, option in enumerate(choice.options) if option.startswith(label))
+    choice.select_index(index).run()
+    kind, name = label.split(": ")
+    with connect(db, read_only=True) as con:
+        return next(q["record_id"] for q in queries.review_queue(con) if (q["kind"], q["label"]) == (kind, name))
 
 
 def queries_first(db: Path) -> str:
