@@ -43,6 +43,7 @@ _PRIVATE = re.compile(
     r"(?=[.;,]|\s+(?:was|were|is|which))",
     re.I,
 )
+_PRIVATE_WORD = re.compile(r"private|in-house|proprietary|institutional|local|retrospective", re.I)
 _INSTITUTION = re.compile(
     r"\b(?:from|at)\s+(?:the\s+)?((?:[A-Z][\w'\-]*\s+){0,5}(?:Hospital|Medical Center|Medical Centre|"
     r"Clinic|University|Institute|Cancer Center)(?:\s+of\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)?)"
@@ -142,6 +143,8 @@ def _private(sents: list[Sentence], modality_hint: str | None, vocab: Vocabulary
     out: dict[str, Dataset] = {}
     modalities = vocab.finder("modality")
     for s in sents:
+        if not _PRIVATE_WORD.search(s.text):
+            continue
         m = _PRIVATE.search(s.text)
         if not m or not (_SIZE.search(s.text) or _INSTITUTION.search(s.text)):
             continue

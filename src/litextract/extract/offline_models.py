@@ -98,7 +98,7 @@ def find_models(
             if not _in_compound(s.text, m):
                 mentions[m.entry.name].append((s, m))
     models: list[Model] = []
-    pretrained = _pretrained(sents)
+    pretrained = _pretrained(body)
     proposed = proposed_names(title, sents, body)
     for name in proposed:
         backbone, ev = _proposed_backbone(name, sents, vocab)
@@ -218,13 +218,11 @@ def _proposed_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> t
     return None, None
 
 
-def _pretrained(sents: list[Sentence]) -> str | None:
-    for s in sents:
-        if _IMAGENET.search(s.text):
-            return "ImageNet"
-    for s in sents:
-        if _SCRATCH.search(s.text):
-            return "none"
+def _pretrained(body: str) -> str | None:
+    if _IMAGENET.search(body):
+        return "ImageNet"
+    if _SCRATCH.search(body):
+        return "none"
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from litextract.document import Document
 from litextract.extract.offline_text import clean
@@ -22,6 +23,11 @@ _MED_TERMS = re.compile(
 )
 DL_MIN = 5  # mentions of deep-learning terms in the body for a deep-learning paper
 MED_MIN = 5
+
+
+def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
+    """Matches of `pattern` in `text`, counting no further than `enough`."""
+    return sum(1 for _ in islice(pattern.finditer(text), enough))
 
 
 def paper_record(doc: Document, body: str, source: str) -> Paper:
@@ -51,8 +57,8 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
     cite("venue", venue)
     if h.authors:
         cite("authors", h.authors[0])
-    dl = len(_DL_TERMS.findall(body))
-    med = len(_MED_TERMS.findall(body))
+    dl = _count(_DL_TERMS, body, DL_MIN)
+    med = _count(_MED_TERMS, body, MED_MIN)
     kind = _VENUE_TYPES.get(venue_type or "")
     if kind is None and h.arxiv_id:
         kind = "preprint"

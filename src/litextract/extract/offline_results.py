@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from litextract.document import Document, Table
 from litextract.extract.offline_text import Sentence, clean, window
@@ -237,10 +238,15 @@ def _is_proposed(label: str, proposed: list[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=8)
+def _flat(page_text: str) -> str:
+    return clean(page_text)
+
+
 def _row_quote(row: list[str], page_text: str, label: str, value: str | None = None) -> str:
     """The row as it reads in the page text, or the page-text span from its label to the value."""
     joined = clean(" ".join(c for c in row if c))
-    flat = clean(page_text)
+    flat = _flat(page_text)
     if joined.casefold() in flat.casefold():
         return joined
     if value:

@@ -49,7 +49,7 @@ _VENUES = [
         None,
         "thesis",
     ),
-    (re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|[^\n]{0,60}\bConference on [^\n]{5,100}"), None, "conference"),
+    (re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|\bConference on [^\n]{5,100}"), None, "conference"),
     (
         re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"),
         None,
@@ -102,6 +102,7 @@ def header_from_text(pages: list[Page], metadata: dict[str, str], lines: list[Li
 
 def venue_of(text: str) -> tuple[str | None, str | None]:
     """The venue named on a paper's first pages and its type (journal, conference, preprint, thesis, report)."""
+    text = text[:8000]
     for pattern, name, kind in _VENUES:
         m = pattern.search(text)
         if m:
@@ -140,21 +141,24 @@ def _year(pages: list[Page], metadata: dict[str, str], arxiv_id: str | None) -> 
 
 def _content_pages(lines: list[Line]) -> list[int]:
     pages = sorted({ln.page for ln in lines})
-    cover = {p for p in pages if any(_COVER.search(ln.text) for ln in lines if ln.page == p)}
+    cover = {p for p in pages if _COVER.search("\n".join(ln.text for ln in lines if ln.page == p))}
     return [p for p in pages if p not in cover] or pages
 
 
 def _title_from_lines(lines: list[Line]) -> str | None:
     """The largest-font run of lines on the first content page that reads like a title."""
     for page in _content_pages(lines)[:2]:
-        candidates = [ln for ln in lines if ln.page == page and _title_like(ln.text)]
+        on_page = [ln for ln in lines if ln.page == page]
+        big = sorted({ln.size for ln in on_page}, reverse=True)[:6]  # a title is among the largest fonts
+        candidates = [ln for ln in on_page if ln.size in big and _title_like(ln.text)]
         if not candidates:
             continue
         top = max(ln.size for ln in candidates)
-        body = sorted(ln.size for ln in lines if ln.page == page)[len([ln for ln in lines if ln.page == page]) // 2]
+        body = sorted(ln.size for ln in on_page)[len(on_page) // 2]
         if top < body * 1.15:
             continue
-        start = next(i for i, ln in enumerate(lines) if ln in candidates and ln.size == top)
+        first = next(ln for ln in candidates if ln.size == top)
+        start = next(i for i, ln in enumerate(lines) if ln is first)
         run: list[str] = []
         for ln in lines[start:]:
             if ln.page != page or abs(ln.size - top) > 0.6:

@@ -95,32 +95,57 @@ class MentionFinder:
 
     Separators are flexible ("ResNet50", "ResNet-50", "ResNet 50"); all-capital forms (acronyms such as "DRIVE")
     and entries marked `case_sensitive` match only as written, so ordinary words are not taken for names.
+    Forms are grouped by their first letter or digit run, so a text is only tried where a word could start one.
     """
 
     def __init__(self, entries: list[Entry]) -> None:
         forms: dict[str, Entry] = {}
         for entry in entries:
             for form in entry.forms:
-                forms.setdefault(form, entry)
+                form = re.sub(r"^(?:the|The)\s+", "", form)  # "The Cancer Genome Atlas" is found without it
+                if form.casefold() not in _NOT_NAMES:
+                    forms.setdefault(form, entry)
+        groups: dict[str, list[str]] = {}
+        for form in sorted(forms, key=len, reverse=True):
+            first = _RUN.search(form)
+            if first:
+                groups.setdefault(first.group(0).casefold(), []).append(form)
         self._entries: dict[str, Entry] = {}
-        parts = []
-        for i, form in enumerate(sorted(forms, key=len, reverse=True)):
-            entry = forms[form]
-            exact = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
-            body = _pattern(form)
-            parts.append(f"(?P<f{i}>{body})" if exact else f"(?P<f{i}>(?i:{body}))")
-            self._entries[f"f{i}"] = entry
-        alternation = "|".join(parts) or "(?!x)x"
-        self._regex = re.compile(rf"(?<![0-9A-Za-z])(?:{alternation})(?![0-9A-Za-z+])")
+        self._regex: dict[str, re.Pattern[str]] = {}
+        n = 0
+        for head, members in groups.items():
+            parts = []
+            for form in members:
+                entry = forms[form]
+                exact = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
+                body = _pattern(form)
+                parts.append(f"(?P<f{n}>{body})" if exact else f"(?P<f{n}>(?i:{body}))")
+                self._entries[f"f{n}"] = entry
+                n += 1
+            self._regex[head] = re.compile(f"(?:{'|'.join(parts)})(?![0-9A-Za-z+])")
+        letters = sorted((h for h in groups if h.isalpha()), key=len, reverse=True)
+        digits = sorted((h for h in groups if h.isdigit()), key=len, reverse=True)
+        alternatives = [f"(?:{'|'.join(map(re.escape, letters))})(?![A-Za-z])"] if letters else []
+        alternatives += [f"(?:{'|'.join(digits)})(?![0-9])"] if digits else []
+        self._heads = re.compile(f"(?<![0-9A-Za-z])(?:{'|'.join(alternatives) or '(?!x)x'})")
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in `text`, in order, without overlaps."""
-        return [
-            Mention(self._entries[m.lastgroup or ""], m.start(), m.end(), m.group(0))
-            for m in self._regex.finditer(text)
-        ]
+        out: list[Mention] = []
+        end = 0
+        for head in self._heads.finditer(text.translate(_ASCII_LOWER)):  # same length, so offsets hold
+            if head.start() < end:
+                continue
+            m = self._regex[head.group(0)].match(text, head.start())
+            if m:
+                out.append(Mention(self._entries[m.lastgroup or ""], m.start(), m.end(), m.group(0)))
+                end = m.end()
+        return out
 
 
+_RUN = re.compile(r"[A-Za-z]+|[0-9]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_NOT_NAMES = {"other", "others"}
 _SEP = r"[\s\-\u2010\u2011\u2012\u2013\u2014_]*"
 
 
