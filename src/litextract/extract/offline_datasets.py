@@ -59,6 +59,8 @@ def find_datasets(
     hits: dict[str, list[tuple[Sentence, Mention]]] = defaultdict(list)
     entries: dict[str, Entry] = {}
     for s in sents:
+        if s.related:
+            continue  # datasets others used, named in the related-work section
         for m in finder.find(s.text):
             for entry in _resolve(m, s.text, vocab):
                 hits[entry.name].append((s, m))

@@ -21,8 +21,8 @@ _MED_TERMS = re.compile(
     r"patients?\b|clinical|medical imag|lesions?\b|tumou?rs?\b|\bPET\b|retina|biomedical",
     re.I,
 )
-DL_MIN = 5  # mentions of deep-learning terms in the body for a deep-learning paper
-MED_MIN = 5
+DL_MIN = 3  # mentions of deep-learning terms in the body for a deep-learning paper
+MED_MIN = 3
 
 
 def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:

@@ -10,7 +10,7 @@ from litextract.document import Document
 _REFERENCES = re.compile(
     r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n|\n(?=\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][a-z])")
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
 MAX_QUOTE = 400
@@ -70,7 +70,7 @@ def sentences(doc: Document) -> list[Sentence]:
         start = 0
         bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), len(text))]
         for a, b in bounds:
-            while marks and marks[0][0] <= a:
+            while marks and marks[0][0] <= start:
                 related = marks.pop(0)[1]
             if a > start and text[start:a].strip():
                 out.append(Sentence(number, start, a, clean(text[start:a]), related))

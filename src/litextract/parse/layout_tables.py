@@ -55,6 +55,7 @@ def tables_from_words(words: list[Word], page_number: int, page_width: float) ->
     """The table next to each "Table N" caption on a page whose words (x0, y0, x1, y1, text, block) are given."""
     tables = []
     numbers: set[str] = set()
+    two_columns = _two_columns(words, page_width)
     for i, w in enumerate(words):
         nxt = words[i + 1][4] if i + 1 < len(words) else ""
         if w[4] not in ("Table", "TABLE") or not CAPTION.match(f"{w[4]} {nxt}"):
@@ -69,7 +70,7 @@ def tables_from_words(words: list[Word], page_number: int, page_width: float) ->
         if number in numbers:  # a later "Table 6." in the running text, not a second caption
             continue
         numbers.add(number)
-        left, right = _clip(block, page_width)
+        left, right = _clip(block, page_width) if two_columns else (0.0, page_width)
         taken = {id(x) for x in block}
         rest = [
             p
@@ -112,6 +113,20 @@ def _is_reference(caption: str) -> bool:
     return bool(
         re.match(r"^(Table|TABLE)\s+\S+\s+(shows|summari[sz]es|presents|lists|compares|reports|gives|and)\b", caption)
     )
+
+
+def _two_columns(words: list[Word], page_width: float) -> bool:
+    """Text set in two columns: many lines have words on both halves with a gutter, few words cross the middle."""
+    middle = page_width / 2
+    rows = _rows(words)
+    crossing = sum(any(w[0] < middle < w[2] for w in r.words) for r in rows)
+    gutter = sum(
+        any(w[2] < middle - 2 for w in r.words)
+        and any(w[0] > middle + 2 for w in r.words)
+        and not any(w[0] < middle < w[2] for w in r.words)
+        for r in rows
+    )
+    return gutter >= 5 and crossing < 0.2 * len(rows)
 
 
 def _clip(block: list[Word], page_width: float) -> tuple[float, float]:
