@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -234,3 +239,30 @@ def test_export_limits_tables_to_the_filtered_papers(sample: tuple[Path, dict[st
     assert book["results"].max_row == 6
     formula_like = next(c for c in book["models"]["B"] if str(c.value).startswith("=HYPERLINK"))
     assert formula_like.data_type == "s"  # stored as text: a spreadsheet does not run it
+
+
+def test_litextract_review_serves_the_dashboard_for_the_given_database(tmp_path: Path) -> None:
+    db, _ = build_sample_db(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "litextract"), "review", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    assert response.read() == b"ok"
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "litextract review did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        try:
+            out, _ = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            out, _ = server.communicate()
+    assert f"dashboard for {db}" in out.replace("\n", "")

@@ -305,20 +305,18 @@ def review(
 ) -> None:
     """Open the dashboard (review queue, papers, leaderboards) for the database: `streamlit run`."""
     import os
-    import subprocess
 
     import litextract.dashboard
 
     settings = settings_from(db=db)
     script = Path(litextract.dashboard.__file__).parent / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "viewer"]
     console.print(f"dashboard for {settings.db} on http://127.0.0.1:{port} (Ctrl+C stops it)", highlight=False)
-    env = {**os.environ, "LITEXTRACT_DB": str(settings.db.resolve())}
-    try:
-        raise typer.Exit(subprocess.call(command, env=env))
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    sys.stdout.flush()
+    # this process becomes the Streamlit server, so Ctrl+C and signals reach it directly
+    os.execve(sys.executable, command, {**os.environ, "LITEXTRACT_DB": str(settings.db.resolve())})
 
 
 @app.command()

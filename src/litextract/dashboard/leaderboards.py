@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from litextract.dashboard import data
+from litextract.dashboard import data, tables
 from litextract.vocab import vocabulary
 
 LOWER_IS_BETTER_KINDS = {"distance", "error"}
@@ -59,18 +59,7 @@ def render() -> None:
             "paper_id",
         ],
     )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "year": st.column_config.NumberColumn(format="%d"),
-            "verified": st.column_config.CheckboxColumn(),
-            "proposed": st.column_config.CheckboxColumn(),
-            "title": st.column_config.TextColumn(width="large"),
-            "evidence_quote": st.column_config.TextColumn(width="large"),
-        },
-    )
+    tables.show(frame)
     if board:
         st.subheader("Reported values over the years")
         st.altair_chart(over_years(frame, metric), width="stretch")
@@ -78,14 +67,23 @@ def render() -> None:
 
 
 def over_years(frame: pd.DataFrame, metric: str) -> alt.Chart:
-    points = frame.dropna(subset=["year"]).assign(proposed=frame["proposed"].fillna(False).astype(bool))
+    points = frame.dropna(subset=["year"]).assign(
+        role=frame["proposed"].map({True: "proposed in the paper", False: "baseline"}).fillna("not linked to a model")
+    )
     return (
         alt.Chart(points)
         .mark_circle(size=90)
         .encode(
             x=alt.X("year:O", title="year"),
             y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
-            color=alt.Color("proposed:N", title="proposed in the paper"),
+            color=alt.Color(
+                "role:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["proposed in the paper", "baseline", "not linked to a model"],
+                    range=["#d62728", "#1f77b4", "#9e9e9e"],
+                ),
+            ),
             tooltip=["model", "backbone", "as_printed", "title", "year", "venue"],
         )
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from litextract.dashboard import data, nav
+from litextract.dashboard import data, nav, tables
 
 
 def render() -> None:
@@ -33,16 +34,31 @@ def render() -> None:
     with right:
         st.subheader("Papers by imaging modality")
         by_modality = pd.DataFrame(data.read("papers_by_modality"), columns=["modality", "papers"])
-        st.bar_chart(by_modality, x="modality", y="papers", horizontal=True, height=280)
+        st.altair_chart(
+            alt.Chart(by_modality)
+            .mark_bar()
+            .encode(
+                x=alt.X("papers:Q", title="papers", axis=alt.Axis(tickMinStep=1)),
+                y=alt.Y("modality:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=180)),
+                tooltip=["modality", "papers"],
+            )
+            .properties(height=max(120, 22 * len(by_modality))),
+            width="stretch",
+        )
 
     st.subheader("Ingest errors")
     errors = data.read("errors")
     if errors:
-        st.dataframe(pd.DataFrame(errors), hide_index=True, width="stretch")
+        tables.show(pd.DataFrame(errors))
     else:
         st.caption("No file has failed.")
 
+    checks = data.read("verifications")
+    if checks:
+        st.subheader("Verification runs")
+        verdicts = pd.DataFrame(checks).groupby(["check_kind", "verdict"]).size().rename("checks").reset_index()
+        tables.show(verdicts)
     usage = data.read("llm_usage")
     if usage:
         st.subheader("LLM calls")
-        st.dataframe(pd.DataFrame(usage), hide_index=True, width="stretch")
+        tables.show(pd.DataFrame(usage))

@@ -8,23 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from litextract.dashboard import data, filters, nav
+from litextract.dashboard import data, filters, nav, tables
 from litextract.dashboard.review_forms import paper_form
 
 EVIDENCE_COLUMNS = ["evidence_page", "evidence_quote", "verified", "score", "review_status"]
-COLUMN_CONFIG = {
-    "paper_id": None,
-    "title": st.column_config.TextColumn("Title", width="large"),
-    "year": st.column_config.NumberColumn("Year", format="%d"),
-    "authors": st.column_config.ListColumn("Authors"),
-    "datasets": st.column_config.ListColumn("Datasets"),
-    "modalities": st.column_config.ListColumn("Modalities"),
-    "backbones": st.column_config.ListColumn("Backbones"),
-    "verified": st.column_config.CheckboxColumn("Verified"),
-    "evidence_quote": st.column_config.TextColumn("Evidence quote", width="large"),
-    "evidence_page": st.column_config.NumberColumn("Page", format="%d"),
-    "score": st.column_config.ProgressColumn("Grounding", min_value=0, max_value=100, format="%.0f"),
-}
 
 
 def render() -> None:
@@ -54,12 +41,9 @@ def render() -> None:
             "file",
         ],
     )
-    event: Any = st.dataframe(
+    event: Any = tables.show(
         table,
-        hide_index=True,
-        width="stretch",
         height=420,
-        column_config=COLUMN_CONFIG,
         on_select="rerun",
         selection_mode="single-row",
         key="papers_table",
@@ -81,7 +65,7 @@ def paper_page(paper_id: str) -> None:
     st.caption(f"{paper['file']} · {paper['n_pages']} pages · id {paper_id} · parsed by {paper['parser']}{reviewed}")
     nav.link("review", "Review this paper's values", paper=paper_id)
     st.subheader("Header")
-    st.dataframe(header_rows(paper), hide_index=True, width="stretch", column_config=COLUMN_CONFIG)
+    tables.show(header_rows(paper))
     with st.expander("Review the header"):
         paper_form(paper)
     for kind, title in (("datasets", "Datasets"), ("models", "Models"), ("results", "Results")):
@@ -90,17 +74,15 @@ def paper_page(paper_id: str) -> None:
         if records:
             frame = pd.DataFrame(records).drop(columns=["paper_id", "title", "year", "venue"], errors="ignore")
             first = [c for c in frame.columns if c not in [*EVIDENCE_COLUMNS, "record_id", "extractor"]]
-            st.dataframe(
-                frame[first + EVIDENCE_COLUMNS], hide_index=True, width="stretch", column_config=COLUMN_CONFIG
-            )
+            tables.show(frame[first + EVIDENCE_COLUMNS])
     checks = data.read("verifications", paper_id=paper_id)
     if checks:
         st.subheader("Verification runs")
-        st.dataframe(pd.DataFrame(checks), hide_index=True, width="stretch")
+        tables.show(pd.DataFrame(checks))
     history = data.read("reviews", paper_id=paper_id)
     if history:
         st.subheader("Review history")
-        st.dataframe(pd.DataFrame(history), hide_index=True, width="stretch")
+        tables.show(pd.DataFrame(history))
 
 
 def header_rows(paper: dict[str, Any]) -> pd.DataFrame:

@@ -33,7 +33,10 @@ def quote_rects(page: pymupdf.Page, quote: str) -> list[pymupdf.Quad]:
 
 
 def render(path: Path, page_number: int, quote: str | None = None, zoom: float = 1.5) -> Rendered:
-    """Page `page_number` (1-based) of the PDF at `path`, with `quote` highlighted in yellow."""
+    """Page `page_number` (1-based) of the PDF at `path`, with `quote` highlighted in yellow.
+
+    The file is only read: the highlight is drawn on the in-memory copy, which is never saved.
+    """
     if not path.is_file():
         raise PageError(f"{path}: PDF not found (moved or deleted since it was ingested?)")
     try:
@@ -44,6 +47,9 @@ def render(path: Path, page_number: int, quote: str | None = None, zoom: float =
         if not 1 <= page_number <= doc.page_count:
             raise PageError(f"{path.name} has {doc.page_count} pages, not a page {page_number}")
         page = doc[page_number - 1]
+        annot = page.first_annot  # the file's own highlights and notes would look like ours: drop them here
+        while annot:
+            annot = page.delete_annot(annot)
         quads = quote_rects(page, quote) if quote else []
         if quads:
             page.add_highlight_annot(quads)

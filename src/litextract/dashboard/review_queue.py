@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from litextract.dashboard import data, nav, pdf_page
+from litextract.dashboard import data, nav, pdf_page, tables
 from litextract.dashboard.review_forms import act, edit_form, show_outcome
 
 PAGE_SIZE = 50
@@ -104,11 +104,12 @@ def show_page(item: dict[str, Any]) -> None:
         return
     if not image.found:
         st.caption("The quote was not found on this page as printed; read the page to judge the value.")
-    st.image(image.png, caption=f"{item['file']}, page {item['evidence_page']}", width="stretch")
+    with st.container(border=True):
+        st.image(image.png, caption=f"{item['file']}, page {item['evidence_page']}", width="stretch")
 
 
 def history() -> None:
     recent = data.read("reviews", limit=20)
     if recent:
         with st.expander(f"Latest review actions ({len(recent)})"):
-            st.dataframe(pd.DataFrame(recent), hide_index=True, width="stretch")
+            tables.show(pd.DataFrame(recent))

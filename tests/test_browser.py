@@ -1,0 +1,90 @@
+"""End to end: `streamlit run app.py` on 127.0.0.1, opened in Debian's headless chromium through playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_dashboard_queries import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
+
+CHROMIUM = Path("/usr/bin/chromium")
+APP = Path(__file__).resolve().parents[1] / "app.py"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (apt-get install -y chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """A running dashboard on the sample database; yields its URL and the paper ids."""
+    db, ids = build_sample_db(tmp_path)
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "LITEXTRACT_DB": str(db), "LITEXTRACT_REVIEWER": "e2e"}
+    log = tmp_path / "streamlit.log"
+    server = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start: {log.read_text()[-2000:]}")
+                time.sleep(0.3)
+        yield url, ids
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_dashboard_renders_papers_in_a_real_browser(dashboard: tuple[str, dict[str, str]]) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, ids = dashboard
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        page.get_by_test_id("stMetric").first.wait_for(timeout=60_000)
+        assert "Papers" in page.get_by_test_id("stMetric").first.inner_text()
+
+        page.goto(f"{url}/papers?paper={ids['chest']}")
+        heading = page.get_by_role("heading", name=CHEST_TITLE)
+        heading.wait_for(timeout=60_000)
+        assert heading.is_visible()
+
+        page.goto(f"{url}/review?paper={ids['pancreas']}")
+        page.get_by_test_id("stImage").first.wait_for(timeout=60_000)
+        assert PANCREAS_TITLE in page.get_by_test_id("stMain").inner_text()
+        browser.close()
