@@ -39,7 +39,7 @@ _USED = re.compile(
 _SCRATCH = re.compile(r"(?:trained|train|learned) from scratch|random(?:ly)? initiali[sz]", re.I)
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|We|Our|In|It|CNN|CNNs|DL|AI|ML|MRI|CT|PET|ROI|GPU|II|III|IV|Table|Fig|Figure|"
-    r"Dice|DSC|HD|IoU|AUC|MSD)$"
+    r"Dice|DSC|HD|IoU|AUC|MSD|DICOM|NIfTI|NIFTI|PACS|RGB|HU|API|GUI|CPU|RAM|SGD|Adam|ReLU|RELU)$"
 )
 TASK_WORDS = {
     "segmentation": re.compile(r"segment", re.I),

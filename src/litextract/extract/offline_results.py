@@ -104,33 +104,41 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
         body = [
             r
             for r in rows[1:]
-            if _label(r, first) and any(_CELL_NUMBER.match(r[k].strip()) for k in columns if k < len(r))
+            if _label(r, first)
+            and not _junk_label(_label(r, first))
+            and any(_CELL_NUMBER.match(r[k].strip()) for k in columns if k < len(r))
         ]
         if not body:
             continue
-        proposed = [r for r in body if _is_proposed(_label(r, first), ctx.proposed)]
+        row_datasets = {id(r): _row_dataset(_label(r, first), ctx) for r in body}
+        by_dataset = [r for r in body if row_datasets[id(r)]]
+        body = [r for r in body if not row_datasets[id(r)]]
+        proposed = by_dataset + [r for r in body if _is_proposed(_label(r, first), ctx.proposed)]
         others = [r for r in body if r not in proposed]
-        ranked = _ranked(others, columns)
-        if proposed:
-            keep = proposed + ranked[:1]
-        elif ctx.proposed:
-            keep = ranked[:1]
-        else:  # the authors' own runs: a small table is all headline, a large one its two best rows
-            keep = body if len(body) <= 6 else ranked[:2]
+        keep: list[tuple[list[str], dict[int, tuple[Entry, bool, str]]]] = [(r, columns) for r in proposed]
+        for group in _dataset_groups(columns, ctx):  # the strongest baseline on each dataset of the table
+            ranked = _ranked(others, group)
+            if proposed or ctx.proposed:
+                keep += [(r, group) for r in ranked[:1]]
+            else:  # the authors' own runs: a small table is all headline, a large one its two best rows
+                keep += [(r, group) for r in (others if len(others) <= 6 else ranked[:2])]
         page = ctx.doc.page(table.page)
         page_text = page.text if page else ""
         split = split_of(caption)
         caption_dataset = _dataset_in(caption, ctx)
         for row in others:
             labels.append((_label(row, first), table.page, _row_quote(row, page_text, _label(row, first))))
-        for row in keep:
+        for row, group in keep:
             label = _label(row, first)
-            for k, (entry, percent, header) in columns.items():
+            row_dataset = row_datasets.get(id(row))
+            if row_dataset:  # a row per dataset: the proposed model's results on each
+                label = ctx.proposed[0] if ctx.proposed else "proposed method"
+            for k, (entry, percent, header) in group.items():
                 cell = row[k] if k < len(row) else ""
                 m = _CELL_NUMBER.match(cell.strip())
                 if not m:
                     continue
-                dataset = _dataset_in(header, ctx) or caption_dataset or ctx.single_dataset
+                dataset = row_dataset or _dataset_in(header, ctx) or caption_dataset or ctx.single_dataset
                 quote = _row_quote(row, page_text, label, m.group(1))
                 results.append(
                     Result(
@@ -202,6 +210,16 @@ def _averages_only(
     return keep
 
 
+def _dataset_groups(
+    columns: dict[int, tuple[Entry, bool, str]], ctx: Context
+) -> list[dict[int, tuple[Entry, bool, str]]]:
+    """The metric columns split by the dataset their header names (one group when none or one does)."""
+    groups: dict[str | None, dict[int, tuple[Entry, bool, str]]] = {}
+    for k, column in columns.items():
+        groups.setdefault(_dataset_in(column[2], ctx), {})[k] = column
+    return list(groups.values())
+
+
 def _ranked(rows: list[list[str]], columns: dict[int, tuple[Entry, bool, str]]) -> list[list[str]]:
     """Rows best first: by the mean of the first metric's columns, ties broken by the other metrics."""
     first = columns[min(columns)][0]
@@ -221,6 +239,30 @@ def _ranked(rows: list[list[str]], columns: dict[int, tuple[Entry, bool, str]]) 
         return sum(values) / len(values) if values else float("-inf")
 
     return sorted(rows, key=lambda r: (mean(r, True), mean(r, False)), reverse=True)
+
+
+_JUNK_LABEL = re.compile(
+    r"^(?:average|mean|avg\.?|total|overall|values?|std|sd|p-?values?|improvement|gain|difference)\b|"
+    r"\d+\.\d+%?$|\be\.g\.|\bi\.e\.",
+    re.I,
+)
+
+
+def _junk_label(label: str) -> bool:
+    """A row label that names no model: a summary row, a cell run together with numbers, a phrase of prose."""
+    return (
+        bool(_JUNK_LABEL.search(label))
+        or label.count("(") != label.count(")")
+        or (label[:1].islower() and len(label.split()) >= 3)
+    )
+
+
+def _row_dataset(label: str, ctx: Context) -> str | None:
+    """The dataset a row stands for, when its label is a dataset's name rather than a model's."""
+    found = ctx.vocab.finder("dataset").find(label)
+    if found and len(found[0].text) >= 0.6 * len(label.strip()):
+        return found[0].entry.name
+    return None
 
 
 def _label(row: list[str], first_metric: int) -> str:

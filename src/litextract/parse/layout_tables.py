@@ -16,6 +16,7 @@ Word = tuple[float, float, float, float, str, int]  # x0, y0, x1, y1, text, bloc
 
 CAPTION = re.compile(r"^(Table|TABLE)\s+([0-9]+|[IVX]+)\b")
 _NUMBER = re.compile(r"^[(\[]?[±+\-−–]?\d+(?:[.,·]\d+)?%?[)\]*†‡,;]?$")
+_CITED_YEAR = re.compile(r"^\(?(?:19|20)\d\d[a-z]?\)[,;.]?$")  # "2021)" closing a citation, not a value
 _PLACEHOLDER = re.compile(r"^(?:[-–—]|N/?A|n/?a)$")
 _ATTACHED = re.compile(r"^[(\[±]|^[±]$")
 
@@ -42,7 +43,7 @@ class _Row:
 
     @property
     def is_data(self) -> bool:
-        flags = [bool(_NUMBER.match(w[4])) for w in self.words]
+        flags = [bool(_NUMBER.match(w[4])) and not _CITED_YEAR.match(w[4]) for w in self.words]
         plain = [f and not w[4].startswith(("(", "[")) for f, w in zip(flags, self.words, strict=True)]
         return sum(flags) >= 2 or any(plain[1:])
 
