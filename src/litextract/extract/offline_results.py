@@ -92,6 +92,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
     """Headline results from the results tables, and the compared models' row labels (label, page, quote)."""
     results: list[Result] = []
     labels: list[tuple[str, int, str]] = []
+    seen: set[tuple[str, str | None, str, str]] = set()
     for table in tables:
         caption = table.caption or ""
         if _SKIP_TABLE.search(caption) or len(table.rows) < 3:
@@ -139,6 +140,15 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                 if not m:
                     continue
                 dataset = row_dataset or _dataset_in(header, ctx) or caption_dataset or ctx.single_dataset
+                once = (
+                    label,
+                    dataset,
+                    _table_number(caption),
+                    re.sub(r"(?i)\b(?:mean|average|avg)\b\W*", "", header),
+                )
+                if once in seen and re.search(r"\bcont(?:inued|\.)", caption, re.I):
+                    continue  # "Mean IoU" after "IoU" in a table's continuation: the first one stands
+                seen.add(once)
                 quote = _row_quote(row, page_text, label, m.group(1))
                 results.append(
                     Result(
@@ -152,6 +162,11 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                     )
                 )
     return results, labels
+
+
+def _table_number(caption: str) -> str:
+    m = re.match(r"\s*(?:Table|TABLE)\s+(\w+)", caption)
+    return m.group(1) if m else caption
 
 
 def _oriented(rows: list[list[str]], ctx: Context) -> list[list[str]]:
@@ -371,7 +386,8 @@ def _numbers_after(tail: str) -> list[tuple[str, bool, int, int | None]]:
     """
     lead = re.match(
         r"^\s*\)?\s*(?:\([^)]{1,20}\)\s*)?(?:scores?\s+|coefficients?\s+|values?\s+)?"
-        r"(?:(?:of|was|is|were|are|=|:|reached|achieved|achieves|attains|with|by|for [^0-9]{0,40}?)\s+)*"
+        r"(?:(?:of|was|is|were|are|=|:|as|at|reached|reaching|achieved|achieves|attains|with|by|"
+        r"for [^0-9]{0,40}?)\s+)*"
         r"(?:an?\s+|the\s+)?(?:average\s+|mean\s+|overall\s+)?(?:of\s+)?",
         tail,
     )

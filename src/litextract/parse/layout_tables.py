@@ -160,7 +160,9 @@ def _rows(words: list[Word]) -> list[_Row]:
 def _is_prose(row: _Row, width: float) -> bool:
     span = row.words[-1][2] - row.words[0][0]
     numbers = sum(bool(_NUMBER.match(w[4])) for w in row.words)
-    return len(row.words) >= 7 and span > 0.6 * width and len(_cells(row)) <= 2 and numbers <= 2
+    cells = _cells(row)
+    one_text = len(cells) == 1 or (len(cells) == 2 and len(cells[1]) >= 3)
+    return len(row.words) >= 7 and span > 0.6 * width and one_text and numbers <= 2
 
 
 def _region(rows: list[_Row], width: float, header_last: bool = False) -> list[_Row]:
