@@ -447,3 +447,64 @@ def costs(db: DbOption = None, as_json: JsonOption = False) -> None:
     sums = ["calls", "cached", "failed", "skipped", "retries", "prompt_tokens", "completion_tokens", "cost_usd"]
     console.print(table("LLM use per model", ["model", *sums], data["by_model"]))
     console.print(table("per paper", ["paper_id", "file", "model", *sums], data["by_paper"], {"file": 40}))
+
+
+@app.command()
+def verify(
+    paper: Annotated[
+        list[str] | None, typer.Option("--paper", help="Paper id, prefix or file name (repeat); default all.")
+    ] = None,
+    device: Annotated[str, typer.Option("--device", help="cuda | cpu | auto")] = "auto",
+    data: Annotated[
+        Path | None, typer.Option("--data", help="ImageFolder tree, MedMNIST .npz or NIfTI folder: re-run metrics.")
+    ] = None,
+    epochs: Annotated[int, typer.Option("--epochs", help="Training epochs of a metric re-run.", min=1)] = 3,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Grad-CAM images.")] = Path("verify-report"),
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rebuild the backbones papers use; check their parameters, FLOPs, input size, speed and metrics."""
+    from litextract.verify import missing_extra
+
+    hint = missing_extra()
+    if hint:
+        raise fail(hint, 2)
+    from litextract.verify.data import DataError
+    from litextract.verify.run import Options, as_dicts
+    from litextract.verify.run import verify as run_verify
+    from litextract.verify.train import Budget
+
+    if device not in ("auto", "cpu", "cuda"):
+        raise fail(f"--device {device}: use cuda, cpu or auto", 2)
+    settings = settings_from(db=db)
+    options = Options(device=device, data=data, budget=Budget(epochs=epochs), out=out)
+    try:
+        run = run_verify(
+            settings.db,
+            paper or [],
+            options,
+            on_target=lambda t: err.print(f"verify {t.file}: {t.backbone.name}", highlight=False),
+        )
+    except (StoreError, DataError, RuntimeError) as exc:
+        raise fail(str(exc)) from exc
+    for ref in run.missing:
+        err.print(f"[red]✗[/red] {ref}: no single paper matches (try `litextract papers`)", highlight=False)
+    rows = as_dicts(run)
+    if as_json:
+        print_json({"device": run.device, "hardware": run.hardware, "software": run.software, "checks": rows})
+    else:
+        for row in rows:
+            row["claimed"] = row["claimed_text"] or row["claimed"]
+            measured = row["measured"]
+            if isinstance(measured, int | float):
+                row["measured"] = f"{measured:,.4g}" if isinstance(measured, float) else f"{measured:,}"
+        console.print(
+            table(
+                f"{len(rows)} checks on {run.hardware}",
+                ["file", "backbone", "check_kind", "claimed", "measured", "unit", "verdict", "reason"],
+                rows,
+                {"file": 28, "reason": 60},
+            )
+        )
+    if run.missing:
+        raise typer.Exit(1)

@@ -11,6 +11,7 @@ import duckdb
 
 from litextract.store import queries
 from litextract.store.queries import Row
+from litextract.verify import store as verify_store
 
 EVIDENCE = ["evidence_page", "evidence_quote", "verified", "review_status"]
 
@@ -79,6 +80,29 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
     "results.csv": (
         ["paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "split", *EVIDENCE],
         queries.results,
+    ),
+    "verifications.csv": (
+        [
+            "paper_id",
+            "file",
+            "backbone",
+            "check_kind",
+            "claimed",
+            "claimed_text",
+            "claimed_page",
+            "measured",
+            "unit",
+            "tolerance",
+            "verdict",
+            "reason",
+            "device",
+            "hardware",
+            "software",
+            "settings",
+            "record_id",
+            "verified_at",
+        ],
+        verify_store.verifications,
     ),
 }
 
