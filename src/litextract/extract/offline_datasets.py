@@ -43,6 +43,12 @@ _PRIVATE = re.compile(
     r"(?=[.;,]|\s+(?:was|were|is|which))",
     re.I,
 )
+_COLLECTED = re.compile(
+    r"\b((?:dataset|data set|database|collection)\s+of\s+(?:\d[\d,]*\s+)?(?:[\w\-]+\s+){0,4}?"
+    r"(?:images|pictures|scans|radiographs|slides|photographs|volumes))\b[^.]{0,80}?"
+    r"\b(?:is|was|were|are|has been|have been)\s+(?:\w+\s+)?(?:collected|gathered|acquired|compiled|assembled)",
+    re.I,
+)
 _PRIVATE_WORD = re.compile(r"private|in-house|proprietary|institutional|local|retrospective", re.I)
 _INSTITUTION = re.compile(
     r"\b(?:from|at)\s+(?:the\s+)?((?:[A-Z][\w'\-]*\s+){0,5}(?:Hospital|Medical Center|Medical Centre|"
@@ -141,14 +147,16 @@ def _size(text: str) -> DatasetSize:
 
 
 def _private(sents: list[Sentence], modality_hint: str | None, vocab: Vocabulary, source: str) -> list[Dataset]:
-    """Unnamed cohorts described as private/in-house/local datasets, named as the paper writes them."""
+    """Unnamed cohorts the paper describes ("a private dataset of 120 patients from X Hospital", "a dataset of
+    labeled X-ray images was collected"), named as the paper writes them."""
     out: dict[str, Dataset] = {}
     modalities = vocab.finder("modality")
     for s in sents:
-        if not _PRIVATE_WORD.search(s.text):
-            continue
-        m = _PRIVATE.search(s.text)
-        if not m or not (_SIZE.search(s.text) or _INSTITUTION.search(s.text)):
+        m = _PRIVATE.search(s.text) if _PRIVATE_WORD.search(s.text) else None
+        if m and not (_SIZE.search(s.text) or _INSTITUTION.search(s.text)):
+            m = None
+        m = m or _COLLECTED.search(s.text)
+        if not m:
             continue
         name = " ".join(m.group(1).split())
         where = _INSTITUTION.search(s.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from litextract.extract.offline_text import Sentence, window
+from litextract.extract.offline_text import Sentence, model_name, window
 from litextract.records import Evidence, Model
 from litextract.vocab import Entry, Mention, Vocabulary
 
@@ -119,7 +119,7 @@ def find_models(
         )
     seen = {vocab.canonical("backbone", m.name) for m in models} | {m.name.casefold() for m in models}
     for label, page, quote in table_labels:
-        name = _clean_label(label)
+        name = model_name(label)
         if not name or name.casefold() in seen or any(p in name for p in proposed) or _OURS_ROW.search(label):
             continue
         in_label = finder.find(name)
@@ -224,10 +224,3 @@ def _pretrained(body: str) -> str | None:
     if _SCRATCH.search(body):
         return "none"
     return None
-
-
-def _clean_label(label: str) -> str:
-    """A table row label as a model name: citation marks and footnote symbols removed."""
-    name = re.sub(r"\s*\[[\d,\s\-–]+\]|[*†‡§]+", "", label)
-    name = " ".join(name.split()).strip(" -–:")
-    return name if len(name) >= 2 and re.search(r"[A-Za-z]", name) else ""

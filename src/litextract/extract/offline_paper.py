@@ -18,7 +18,8 @@ _DL_TERMS = re.compile(
 )
 _MED_TERMS = re.compile(
     r"\bCT\b|\bMRI?\b|X-?rays?|radiograph|mammogra|ultraso|fundus|dermoscop|histopatholog|endoscop|microscop|"
-    r"patients?\b|clinical|medical imag|lesions?\b|tumou?rs?\b|\bPET\b|retina|biomedical",
+    r"patients?\b|clinical|medical imag|lesions?\b|tumou?rs?\b|\bPET\b|retina|biomedical|cancer|melanoma|"
+    r"radiolog|patholog|diagnos",
     re.I,
 )
 DL_MIN = 3  # mentions of deep-learning terms in the body for a deep-learning paper

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from litextract.document import Document, Table
-from litextract.extract.offline_text import Sentence, clean, window
+from litextract.extract.offline_text import Sentence, clean, model_name, window
 from litextract.records import Evidence, Result
 from litextract.vocab import Entry, Vocabulary
 
@@ -130,7 +130,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
         for row in others:
             labels.append((_label(row, first), table.page, _row_quote(row, page_text, _label(row, first))))
         for row, group in keep:
-            label = _label(row, first)
+            label = model_name(_label(row, first))
             row_dataset = row_datasets.get(id(row))
             if row_dataset:  # a row per dataset: the proposed model's results on each
                 label = ctx.proposed[0] if ctx.proposed else "proposed method"
@@ -149,7 +149,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                 if once in seen and re.search(r"\bcont(?:inued|\.)", caption, re.I):
                     continue  # "Mean IoU" after "IoU" in a table's continuation: the first one stands
                 seen.add(once)
-                quote = _row_quote(row, page_text, label, m.group(1))
+                quote = _row_quote(row, page_text, _label(row, first), m.group(1))
                 results.append(
                     Result(
                         model=label,

@@ -96,3 +96,18 @@ def abstract_end(sents: list[Sentence]) -> int:
         if re.search(r"\b(?:1\.?|I\.)\s*Introduction\b|\bINTRODUCTION\b|^Introduction\b", s.text):
             return i
     return min(len(sents), 10)
+
+
+_CITE_MARKS = re.compile(
+    r"\s*\[[\d,\s\-–]+\]|[*†‡§]+|\s*\((?:ours|proposed|our method|this work)\)|"
+    r"\s*\([A-Z][\w\-']+(?: et al\.| and [A-Z][\w\-']+)?,? (?:19|20)\d\d[a-z]?\)",
+    re.I,
+)
+
+
+def model_name(label: str) -> str:
+    """A table row label as a model name: citation marks, "(ours)" and footnote symbols removed."""
+    name = " ".join(_CITE_MARKS.sub("", label).split()).strip(" -–:")
+    if len(name) < 2 or not re.search(r"[A-Za-z]", name):
+        name = " ".join(label.split())
+    return name
