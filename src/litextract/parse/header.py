@@ -27,7 +27,11 @@ _DATED = re.compile(
 _VOLUME_YEAR = re.compile(
     r"(?:Vol\.?|Volume)\s*\d+[^\n]{0,30}?\b(19[89]\d|20[0-3]\d)\b|\b(19[89]\d|20[0-3]\d)\b,?\s*Vol", re.I
 )
-_COVER = re.compile(r"See discussions, stats, and author profiles|ResearchGate|Downloaded from|Terms of Use", re.I)
+_COVER = re.compile(
+    r"See discussions, stats, and author profiles|ResearchGate|Downloaded from|Terms of Use|"
+    r"^\s*(?:Table of )?Contents\s*$|(?:\. ){6,}",
+    re.I | re.M,
+)
 _BANNER = re.compile(
     r"©|\(c\)|copyright|doi|https?:|www\.|ISSN|e-?mail|@|\bvol\.|volume|issue|journal|proceedings|conference|"
     r"received|accepted|published|citation|open access|original research|review article|research article|"
@@ -100,6 +104,11 @@ def header_from_text(pages: list[Page], metadata: dict[str, str], lines: list[Li
     )
 
 
+def cover_like(text: str) -> bool:
+    """A first page that is a repository cover sheet or a short banner page, so the title is on page 2."""
+    return bool(_COVER.search(text)) or len(text.strip()) < 1500
+
+
 def venue_of(text: str) -> tuple[str | None, str | None]:
     """The venue named on a paper's first pages and its type (journal, conference, preprint, thesis, report)."""
     text = text[:8000]
@@ -155,13 +164,18 @@ def _title_from_lines(lines: list[Line]) -> str | None:
             continue
         top = max(ln.size for ln in candidates)
         body = sorted(ln.size for ln in on_page)[len(on_page) // 2]
-        if top < body * 1.15:
-            continue
+        emphasis = False
+        if top < body * 1.15:  # no larger font: a bold or capitalised title near the top of the page
+            candidates = [ln for ln in on_page[:15] if _title_like(ln.text) and (ln.bold or ln.text.isupper())]
+            if not candidates or len(candidates[0].text) < 12:
+                continue
+            top, emphasis = candidates[0].size, True
         first = next(ln for ln in candidates if ln.size == top)
         start = next(i for i, ln in enumerate(lines) if ln is first)
         run: list[str] = []
         for ln in lines[start:]:
-            if ln.page != page or abs(ln.size - top) > 0.6:
+            same = abs(ln.size - top) <= 0.6 and (not emphasis or ln.bold == first.bold)
+            if ln.page != page or not same:
                 if run:
                     break
                 continue

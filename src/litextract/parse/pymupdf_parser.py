@@ -9,7 +9,7 @@ import pymupdf
 
 from litextract.document import Block, Document, Page, Section, Table
 from litextract.parse import ParseError
-from litextract.parse.header import HEADER_PAGES, Line, header_from_text
+from litextract.parse.header import HEADER_PAGES, Line, cover_like, header_from_text
 from litextract.parse.layout_tables import tables_from_words
 
 pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" message on stdout
@@ -41,7 +41,8 @@ class PyMuPDFParser:
             tables: list[Table] = []
             lines: list[Line] = []
             for page in doc.pages():
-                page_obj, page_tables, page_lines = self._page(page)
+                fonts = page.number == 0 or (page.number < HEADER_PAGES and cover_like(pages[0].text))
+                page_obj, page_tables, page_lines = self._page(page, fonts)
                 pages.append(page_obj)
                 tables.extend(page_tables)
                 lines.extend(page_lines)
@@ -67,12 +68,12 @@ class PyMuPDFParser:
             field_sources={k: self.name for k, v in header.model_dump().items() if v},
         )
 
-    def _page(self, page: pymupdf.Page) -> tuple[Page, list[Table], list[Line]]:
+    def _page(self, page: pymupdf.Page, fonts: bool) -> tuple[Page, list[Table], list[Line]]:
         textpage = page.get_textpage()
         text = textpage.extractText()
         number = page.number + 1
         lines: list[Line] = []
-        if number <= HEADER_PAGES:  # font sizes for the title, read on the first pages only (speed)
+        if fonts:  # font sizes for the title, read on the first page(s) only (speed)
             blocks, lines = _dict_blocks(textpage.extractDICT(), number)
         else:
             blocks = [
