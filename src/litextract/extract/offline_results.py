@@ -93,6 +93,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
     results: list[Result] = []
     labels: list[tuple[str, int, str]] = []
     seen: set[tuple[str, str | None, str, str]] = set()
+    kept_models: dict[str, set[str]] = {}
     for table in tables:
         caption = table.caption or ""
         if _SKIP_TABLE.search(caption) or len(table.rows) < 3:
@@ -114,6 +115,9 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
         row_datasets = {id(r): _row_dataset(_label(r, first), ctx) for r in body}
         by_dataset = [r for r in body if row_datasets[id(r)]]
         body = [r for r in body if not row_datasets[id(r)]]
+        number, continued = _table_number(caption), bool(re.search(r"\bcont(?:inued|\.)", caption, re.I))
+        if continued:  # a continuation adds metrics for the models its table already gave, no new rows
+            body = [r for r in body if model_name(_label(r, first)) in kept_models.get(number, set())]
         proposed = by_dataset + [r for r in body if _is_proposed(_label(r, first), ctx.proposed)]
         others = [r for r in body if r not in proposed]
         keep: list[tuple[list[str], dict[int, tuple[Entry, bool, str]]]] = [(r, columns) for r in proposed]
@@ -131,6 +135,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
             labels.append((_label(row, first), table.page, _row_quote(row, page_text, _label(row, first))))
         for row, group in keep:
             label = model_name(_label(row, first))
+            kept_models.setdefault(number, set()).add(label)
             row_dataset = row_datasets.get(id(row))
             if row_dataset:  # a row per dataset: the proposed model's results on each
                 label = ctx.proposed[0] if ctx.proposed else "proposed method"
@@ -146,7 +151,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                     _table_number(caption),
                     re.sub(r"(?i)\b(?:mean|average|avg)\b\W*", "", header),
                 )
-                if once in seen and re.search(r"\bcont(?:inued|\.)", caption, re.I):
+                if once in seen and continued:
                     continue  # "Mean IoU" after "IoU" in a table's continuation: the first one stands
                 seen.add(once)
                 quote = _row_quote(row, page_text, _label(row, first), m.group(1))

@@ -287,7 +287,7 @@ def _grid(body: list[_Row]) -> list[list[str]]:
         cells: list[tuple[str, float, float]] = []
         for c in _cells(row):
             inside = [_inside((w[0] + w[2]) / 2, spans) for w in c if re.search(r"\w", w[4])]
-            if len(c) > 1 and None not in inside and len(set(inside)) > 1:
+            if len(c) > 1 and None not in inside and len(set(inside)) == len(inside) > 1:
                 cells.extend((w[4], w[0], w[2]) for w in c)  # column labels set close together
             else:
                 cells.append((" ".join(w[4] for w in c), c[0][0], c[-1][2]))
