@@ -49,6 +49,7 @@ _COLLECTED = re.compile(
     r"\b(?:is|was|were|are|has been|have been)\s+(?:\w+\s+)?(?:collected|gathered|acquired|compiled|assembled)",
     re.I,
 )
+_COLLECTED_WORD = re.compile(r"collected|gathered|acquired|compiled|assembled")
 _PRIVATE_WORD = re.compile(r"private|in-house|proprietary|institutional|local|retrospective", re.I)
 _INSTITUTION = re.compile(
     r"\b(?:from|at)\s+(?:the\s+)?((?:[A-Z][\w'\-]*\s+){0,5}(?:Hospital|Medical Center|Medical Centre|"
@@ -155,7 +156,8 @@ def _private(sents: list[Sentence], modality_hint: str | None, vocab: Vocabulary
         m = _PRIVATE.search(s.text) if _PRIVATE_WORD.search(s.text) else None
         if m and not (_SIZE.search(s.text) or _INSTITUTION.search(s.text)):
             m = None
-        m = m or _COLLECTED.search(s.text)
+        if not m and _COLLECTED_WORD.search(s.text):
+            m = _COLLECTED.search(s.text)
         if not m:
             continue
         name = " ".join(m.group(1).split())
