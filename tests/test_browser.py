@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from test_dashboard_queries import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 
+from litextract.store import connect, queries
+
+from conftest import write_pdf
+
 CHROMIUM = Path("/usr/bin/chromium")
 APP = Path(__file__).resolve().parents[1] / "app.py"
 CHROMIUM_ARGS = [
@@ -88,3 +92,27 @@ def test_dashboard_renders_papers_in_a_real_browser(dashboard: tuple[str, dict[s
         page.get_by_test_id("stImage").first.wait_for(timeout=60_000)
         assert PANCREAS_TITLE in page.get_by_test_id("stMain").inner_text()
         browser.close()
+
+
+def test_upload_and_ingest_from_the_browser(dashboard: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    """A PDF dropped on the Ingest page is stored, ingested and linked; a fake PDF is refused with its reason."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, _ = dashboard
+    new_pdf = write_pdf(tmp_path / "new paper.pdf", ["Liver Lesion Detection in Ultrasound\nD. Author\n2024"])
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("<html>not a pdf</html>")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/ingest")
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(new_pdf), str(fake)])
+        page.get_by_test_id("stFileChip").nth(1).wait_for(timeout=30_000)
+        page.get_by_role("button", name="Ingest").click()
+        page.get_by_text("fake.pdf: not a PDF (it does not start with %PDF-)").wait_for(timeout=60_000)
+        page.get_by_test_id("stPageLink").first.wait_for(timeout=60_000)
+        browser.close()
+    stored = list((tmp_path / "uploads").glob("*/new_paper.pdf"))
+    assert len(stored) == 1 and stored[0].read_bytes() == new_pdf.read_bytes()
+    with connect(tmp_path / "sample.duckdb", read_only=True) as con:
+        files = [p["file"] for p in queries.filter_papers(con)]
+    assert "new_paper.pdf" in files and "fake.pdf" not in files

@@ -220,6 +220,12 @@ def test_export_limits_tables_to_the_filtered_papers(sample: tuple[Path, dict[st
     db, ids = sample
     at = open_view("export")
     assert [b.label for b in at.get("download_button")] == ["CSV files (zip)", "Excel workbook"]
+    assert "for every paper" in at.markdown[0].value
+    at = open_view("papers")
+    at.sidebar.multiselect(key="filter_modalities").set_value(["X-ray"]).run()
+    at.switch_page(f"{PAGES}/export.py").run()  # the filters set on the Papers page carry over
+    assert "for the papers the sidebar filters select (1)" in at.markdown[0].value
+    assert at.sidebar.multiselect(key="filter_modalities").value == ["X-ray"]
     with connect(db) as con:
         from litextract.store import review
 

@@ -82,7 +82,7 @@ def render() -> None:
     active = {k: v for k, v in chosen.items() if v}
     papers = data.read("filter_papers", **chosen)
     ids = None if not active else {p["paper_id"] for p in papers}
-    scope = "every paper" if ids is None else f"the {len(ids):,} papers the sidebar filters select"
+    scope = "every paper" if ids is None else f"the papers the sidebar filters select ({len(ids):,})"
     st.write(f"Comparison tables for {scope}, with the evidence and review status of every value.")
     verified_only = bool(chosen.get("verified_only"))
 

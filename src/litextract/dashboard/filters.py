@@ -29,7 +29,13 @@ def sidebar_filters() -> dict[str, Any]:
     }
     years = f["years"]
     if years and years[0] < years[-1]:
-        lo, hi = side.slider("Year", years[0], years[-1], (years[0], years[-1]), key=_widget_key("years"))
+        key = _widget_key("years")
+        if (
+            key in st.session_state
+            and not years[0] <= min(st.session_state[key]) <= max(st.session_state[key]) <= years[-1]
+        ):
+            del st.session_state[key]  # the database changed under a saved range
+        lo, hi = side.slider("Year", years[0], years[-1], (years[0], years[-1]), key=key)
         if (lo, hi) != (years[0], years[-1]):
             chosen |= {"year_min": lo, "year_max": hi}
     for name, label, options in (

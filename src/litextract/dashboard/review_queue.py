@@ -28,7 +28,7 @@ def render() -> None:
     kind = kinds[top[0].selectbox("Show", list(kinds), key="queue_kind")]
     size = data.read("review_queue_size", kind=kind, paper_id=paper_id)
     queue = data.read("review_queue", kind=kind, paper_id=paper_id, limit=PAGE_SIZE)
-    top[1].metric("Left to review", f"{size:,}")
+    top[1].metric("Not reviewed yet", f"{size:,}")
     if paper_id:
         with top[2]:
             st.caption(f"Only paper {paper_id}")
