@@ -95,6 +95,9 @@ def abstract_end(sents: list[Sentence]) -> int:
     for i, s in enumerate(sents[:80]):
         if re.search(r"\b(?:1\.?|I\.)\s*Introduction\b|\bINTRODUCTION\b|^Introduction\b", s.text):
             return i
+    for i, s in enumerate(sents[:80]):  # else the first numbered section heading ends it
+        if i and re.match(r"^(?:\d+\.?|[IVX]+\.)\s+[A-Z][a-z]", s.text):
+            return i
     return min(len(sents), 10)
 
 
