@@ -49,6 +49,7 @@ _COLLECTED = re.compile(
     r"\b(?:is|was|were|are|has been|have been)\s+(?:\w+\s+)?(?:collected|gathered|acquired|compiled|assembled)",
     re.I,
 )
+_LITERATURE = re.compile(r"literature|reported in|related (?:work|studies)|previous (?:work|studies)", re.I)
 _COLLECTED_WORD = re.compile(r"collected|gathered|acquired|compiled|assembled")
 _PRIVATE_WORD = re.compile(r"private|in-house|proprietary|institutional|local|retrospective", re.I)
 _INSTITUTION = re.compile(
@@ -75,6 +76,7 @@ def find_datasets(
     in_tables = Counter(
         e.name
         for t in tables
+        if not _LITERATURE.search(t.caption or "")
         for cell in [t.caption or "", *t.rows[0]]
         for m in finder.find(cell)
         for e in _resolve(m, cell, vocab)
