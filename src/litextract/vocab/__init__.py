@@ -111,6 +111,7 @@ class MentionFinder:
             if first:
                 groups.setdefault(first.group(0).casefold(), []).append(form)
         self._entries: dict[str, Entry] = {}
+        self._source: dict[str, str] = {}  # compiled on first use: most first words never occur in a paper
         self._regex: dict[str, re.Pattern[str]] = {}
         n = 0
         for head, members in groups.items():
@@ -122,12 +123,17 @@ class MentionFinder:
                 parts.append(f"(?P<f{n}>{body})" if exact else f"(?P<f{n}>(?i:{body}))")
                 self._entries[f"f{n}"] = entry
                 n += 1
-            self._regex[head] = re.compile(f"(?:{'|'.join(parts)})(?![0-9A-Za-z+])")
+            self._source[head] = f"(?:{'|'.join(parts)})(?![0-9A-Za-z+])"
         letters = sorted((h for h in groups if h.isalpha()), key=len, reverse=True)
         digits = sorted((h for h in groups if h.isdigit()), key=len, reverse=True)
         alternatives = [f"(?:{'|'.join(map(re.escape, letters))})(?![A-Za-z])"] if letters else []
         alternatives += [f"(?:{'|'.join(digits)})(?![0-9])"] if digits else []
         self._heads = re.compile(f"(?<![0-9A-Za-z])(?:{'|'.join(alternatives) or '(?!x)x'})")
+
+    def _compiled(self, head: str) -> re.Pattern[str]:
+        if head not in self._regex:
+            self._regex[head] = re.compile(self._source[head])
+        return self._regex[head]
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in `text`, in order, without overlaps."""
@@ -136,7 +142,7 @@ class MentionFinder:
         for head in self._heads.finditer(text.translate(_ASCII_LOWER)):  # same length, so offsets hold
             if head.start() < end:
                 continue
-            m = self._regex[head.group(0)].match(text, head.start())
+            m = self._compiled(head.group(0)).match(text, head.start())
             if m:
                 out.append(Mention(self._entries[m.lastgroup or ""], m.start(), m.end(), m.group(0)))
                 end = m.end()
