@@ -464,11 +464,13 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Rebuild the backbones papers use; check their parameters, FLOPs, input size, speed and metrics."""
+    from rich.markup import escape
+
     from litextract.verify import missing_extra
 
     hint = missing_extra()
     if hint:
-        raise fail(hint, 2)
+        raise fail(escape(hint), 2)
     from litextract.verify.data import DataError
     from litextract.verify.run import Options, as_dicts
     from litextract.verify.run import verify as run_verify

@@ -35,7 +35,7 @@ _PARAMS_BEFORE = re.compile(
     + _PARAMS_WORD
     + r"\s*(?:of|:|=|is|are|was|were|count)?\s*(?:about|approximately|around|only|~|≈)?\s*"
     + _NUM
-    + r"\s*(k|thousand|m|million|b|billion)?(?![\w.])",
+    + r"\s*(k|thousand|m|million|b|billion)?(?!\w)",
     re.I,
 )
 _FLOPS = re.compile(_NUM + r"\s*(k|m|g|b|t)?\s*(flops|macs|mult-adds|madds)\b", re.I)

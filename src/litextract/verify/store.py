@@ -97,12 +97,12 @@ def save(
     hardware: str,
     software: dict[str, str],
 ) -> None:
-    """Store one paper's checks in one transaction, replacing earlier ones for the same backbone and device."""
+    """Store one paper's checks in one transaction, replacing earlier ones of the same backbone, kind and device."""
     with transaction(con):
-        for paper_id, backbone in {(c.paper_id, c.backbone) for c in checks}:
+        for paper_id, backbone, kind in {(c.paper_id, c.backbone, c.check_kind) for c in checks}:
             con.execute(
-                "DELETE FROM verifications WHERE paper_id = ? AND backbone = ? AND device = ?",
-                [paper_id, backbone, device],
+                "DELETE FROM verifications WHERE paper_id = ? AND backbone = ? AND check_kind = ? AND device = ?",
+                [paper_id, backbone, kind, device],
             )
         con.executemany(
             "INSERT INTO verifications (paper_id, record_id, backbone, check_kind, claimed, claimed_text,"

@@ -2,7 +2,8 @@
 
 The budget is fixed and recorded with every result (docs/verify.md): `epochs` passes over at most
 `max_train` samples at `size_2d`² pixels or `size_3d`³ voxels, batch `batch`, Adam at `lr`, seed `seed`,
-from random initialisation (no pretrained weights can be downloaded). A short run from scratch is a floor,
+from random initialisation (no pretrained weights can be downloaded); batch-norm statistics are then
+recomputed over the training set (`torch.optim.swa_utils.update_bn`). A short run from scratch is a floor,
 not a reproduction: the numbers tell whether the architecture learns the task at all on this data.
 """
 
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 from PIL import Image
 from torch import nn
+from torch.optim.swa_utils import update_bn
 
 from litextract.verify import metrics
 from litextract.verify.data import LocalData
@@ -70,6 +72,8 @@ def rerun(spec: Spec, data: LocalData, budget: Budget, device: torch.device, out
     config = spec.config(tuple(data.train.images.shape[2:]), data.train.images.shape[1], data.n_classes)
     model = build(spec, config).to(device)
     _train(model, data, budget, device)
+    # a short run leaves batch-norm running averages far behind the weights: recompute them on the training set
+    update_bn(data.train.images.split(budget.batch), model, device)
     model.eval()
     settings = {"budget": asdict(budget), "config": asdict(config), "data": data.name,
                 "n_train": len(data.train.labels), "n_test": len(data.test.labels)}  # fmt: skip

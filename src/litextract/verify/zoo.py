@@ -292,7 +292,7 @@ def _specs() -> list[Spec]:
         dims = (3, 2) if name in ("unetr", "swinunetr", "vnet", "segresnet") else (2, 3)
         classes = 14 if name in ("unetr", "swinunetr") else 2
         specs.append(
-            Spec(name, "monai", "segmentation", make_seg, dims, _SEG_SIZES, classes, None, multiple, 32, fixed)
+            Spec(name, "monai", "segmentation", make_seg, dims, _SEG_SIZES, classes, None, multiple, multiple, fixed)
         )
     for name in ("fcn_resnet50", "deeplabv3_resnet50"):
         specs.append(
