@@ -91,3 +91,12 @@ def test_unknown_paper_is_reported_and_the_exit_code_is_1(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["verify", "--db", str(db), "--paper", "nope.pdf", "--json"])
     assert result.exit_code == 1
     assert "nope.pdf: no single paper matches" in result.output
+
+
+def test_metrics_are_compared_only_on_the_papers_dataset() -> None:
+    from litextract.verify.run import same_dataset
+
+    assert same_dataset("Squares", "squares")
+    assert same_dataset("PneumoniaMNIST", "pneumoniamnist_64")
+    assert not same_dataset("ChestX-ray14", "squares")
+    assert not same_dataset(None, "squares")

@@ -12,7 +12,7 @@ import duckdb
 from litextract.document import Document
 from litextract.store import transaction
 from litextract.store.queries import Row, find_paper, rows
-from litextract.verify.claims import mentions
+from litextract.verify.claims import find_claims, mentions
 from litextract.verify.verdict import Check
 from litextract.verify.zoo import Resolved, resolve
 
@@ -51,7 +51,8 @@ def paper_ids(con: duckdb.DuckDBPyConnection, refs: list[str]) -> tuple[list[str
 
 
 def targets(con: duckdb.DuckDBPyConnection, paper_id: str) -> list[Target]:
-    """The zoo backbones of one paper: from its (not rejected) model records, else the ones its text names."""
+    """The zoo backbones of one paper: its (not rejected) model records' (else the ones its text names most),
+    and any the paper prints a parameter count or FLOPs for."""
     paper = rows(con, "SELECT p.file, d.document FROM papers p JOIN documents d USING (paper_id) WHERE paper_id = ?",
                  [paper_id])  # fmt: skip
     if not paper:
@@ -80,6 +81,10 @@ def targets(con: duckdb.DuckDBPyConnection, paper_id: str) -> list[Target]:
             resolved = resolve(name)
             if resolved and resolved.name not in found and len(found) < TEXT_BACKBONES:
                 found[resolved.name] = Target(paper_id, paper[0]["file"], resolved, None, None, doc)
+    for claim in find_claims(doc):  # a backbone the paper prints its size for is checked even without a record
+        resolved = resolve(claim.subject) if claim.kind in ("params", "flops") else None
+        if resolved and resolved.name not in found:
+            found[resolved.name] = Target(paper_id, paper[0]["file"], resolved, None, None, doc)
     for target in found.values():
         names = {target.backbone.name, target.model}
         target.results = [

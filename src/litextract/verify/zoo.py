@@ -133,11 +133,12 @@ def _torchvision(name: str, **fixed: Any) -> Callable[[Config], nn.Module]:
     return make
 
 
-def _timm(name: str) -> Callable[[Config], nn.Module]:
+def _timm(name: str, fixed_size: bool) -> Callable[[Config], nn.Module]:
     def make(c: Config) -> nn.Module:
         import timm
 
-        return timm.create_model(name, pretrained=False, num_classes=c.out_channels, in_chans=c.in_channels)
+        size: dict[str, Any] = {"img_size": c.input_size} if fixed_size else {}  # built for one input size
+        return timm.create_model(name, pretrained=False, num_classes=c.out_channels, in_chans=c.in_channels, **size)
 
     return make
 
@@ -271,7 +272,7 @@ def _specs() -> list[Spec]:
                 name,
                 "timm",
                 "classification",
-                _timm(timm_name),
+                _timm(timm_name, fixed),
                 sizes={2: (size, size)},
                 in_channels=3,
                 min_side=75,
