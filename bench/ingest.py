@@ -133,20 +133,30 @@ def show(r: dict[str, Any]) -> None:
     table.add_row("raw PyMuPDF get_text, all pages", f"{r['raw_text_s']:.3f} s", "")
     per_page = f"{r['ingest_s']:.3f} s ({r['ingest_ms_per_page']} ms/page)"
     table.add_row("litextract ingest (offline, fresh DB)", per_page, "")
-    table.add_row(f"[bold]ratio ingest / raw[/bold] ({r['ingested']} ingested, {r['failed']} failed)",
-                  f"[bold]{r['ratio']}[/bold]", f"<= {r['ratio_target']} {_verdict(r['ratio'] <= r['ratio_target'])}")
-    table.add_row("same, CPU time of this process (less sensitive to other load)",
-                  f"{r['ingest_cpu_s']:.3f} s / {r['raw_text_cpu_s']:.3f} s", f"ratio {r['cpu_ratio']}")
+    table.add_row(
+        f"[bold]ratio ingest / raw[/bold] ({r['ingested']} ingested, {r['failed']} failed)",
+        f"[bold]{r['ratio']}[/bold]",
+        f"<= {r['ratio_target']} {_verdict(r['ratio'] <= r['ratio_target'])}",
+    )
+    table.add_row(
+        "same, CPU time of this process (less sensitive to other load)",
+        f"{r['ingest_cpu_s']:.3f} s / {r['raw_text_cpu_s']:.3f} s",
+        f"ratio {r['cpu_ratio']}",
+    )
     table.add_row("peak RSS of the process", f"{r['max_rss_mib']} MiB", "")
     if r["tracemalloc_peak_mib"] is not None:
         table.add_row("peak Python allocations (tracemalloc)", f"{r['tracemalloc_peak_mib']} MiB", "")
-    table.add_row(f"re-ingest, unchanged ({r['reingest_unchanged']}/{r['files']} skipped)",
-                  f"{r['reingest_ms_per_pdf']} ms/PDF",
-                  f"<= {r['reingest_target_ms']} {_verdict(r['reingest_ms_per_pdf'] <= r['reingest_target_ms'])}")
+    table.add_row(
+        f"re-ingest, unchanged ({r['reingest_unchanged']}/{r['files']} skipped)",
+        f"{r['reingest_ms_per_pdf']} ms/PDF",
+        f"<= {r['reingest_target_ms']} {_verdict(r['reingest_ms_per_pdf'] <= r['reingest_target_ms'])}",
+    )
     Console().print(table)
-    Console().print(f"Python {r['python']}, PyMuPDF {r['pymupdf']}, {r['cpus']} CPUs, load average "
-                    f"{r['load_average_1min']} at the end (above the CPU count, other work slowed the timings)",
-                    highlight=False)
+    Console().print(
+        f"Python {r['python']}, PyMuPDF {r['pymupdf']}, {r['cpus']} CPUs, load average "
+        f"{r['load_average_1min']} at the end (above the CPU count, other work slowed the timings)",
+        highlight=False,
+    )
 
 
 def main() -> None:

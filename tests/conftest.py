@@ -62,3 +62,15 @@ PAPER_PAGES = [
 @pytest.fixture
 def paper_pdf(tmp_path: Path) -> Path:
     return write_pdf(tmp_path / "paper.pdf", PAPER_PAGES)
+
+
+@pytest.fixture(scope="session")
+def real_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """../shared/corpus-real ingested once per test session (skips when absent)."""
+    from litextract.ingest import ingest
+
+    corpus = shared_path("corpus-real")
+    settings = Settings(db=tmp_path_factory.mktemp("real") / "real.duckdb", cache_dir=Path("/nonexistent-cache"))
+    summary = ingest([corpus], settings)
+    assert len(summary.outcomes) >= 30
+    return settings.db
