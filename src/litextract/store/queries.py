@@ -44,7 +44,8 @@ def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
         " (SELECT list_sort(list_distinct(list(f.path))) FROM files f JOIN papers v USING (sha256)"
         "   LEFT JOIN works vw ON vw.paper_id = v.paper_id WHERE coalesce(vw.work_id, v.paper_id) = p.paper_id)"
         "   AS sources"
-        " FROM papers p LEFT JOIN works w USING (paper_id) WHERE coalesce(w.work_id, p.paper_id) = p.paper_id"
+        " FROM reviewed_papers p LEFT JOIN works w USING (paper_id)"
+        " WHERE coalesce(w.work_id, p.paper_id) = p.paper_id"
         " ORDER BY year DESC NULLS LAST, title",
     )
 
@@ -53,7 +54,8 @@ def find_paper(con: duckdb.DuckDBPyConnection, ref: str) -> Row | None:
     """A paper by id (or id prefix), sha256, file name or path."""
     found = rows(
         con,
-        f"SELECT {PAPER_COLUMNS}, path, evidence, field_sources, parser, extractor FROM papers"
+        f"SELECT {PAPER_COLUMNS}, path, evidence, field_sources, parser, extractor, review_status"
+        " FROM reviewed_papers"
         " WHERE paper_id = ? OR sha256 = ? OR file = ? OR path = ?"
         " OR sha256 IN (SELECT sha256 FROM files WHERE file = ? OR path = ?)"
         " OR (length(?) >= 6 AND starts_with(paper_id, ?))",
@@ -72,7 +74,7 @@ def datasets(
     """Dataset mentions per paper (the paper_datasets table of the review)."""
     return rows(
         con,
-        "SELECT d.*, p.title, p.year FROM datasets d JOIN papers p USING (paper_id)"
+        "SELECT d.*, p.title, p.year FROM datasets d JOIN reviewed_papers p USING (paper_id)"
         f" WHERE (? IS NULL OR d.paper_id = ?) AND {_live('d', include_rejected)}"
         " ORDER BY p.year DESC NULLS LAST, d.paper_id, d.name",
         [paper_id, paper_id],
@@ -82,7 +84,7 @@ def datasets(
 def models(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, include_rejected: bool = False) -> list[Row]:
     return rows(
         con,
-        "SELECT m.*, p.title, p.year FROM models m JOIN papers p USING (paper_id)"
+        "SELECT m.*, p.title, p.year FROM models m JOIN reviewed_papers p USING (paper_id)"
         f" WHERE (? IS NULL OR m.paper_id = ?) AND {_live('m', include_rejected)}"
         " ORDER BY p.year DESC NULLS LAST, m.paper_id, m.proposed DESC, m.name",
         [paper_id, paper_id],
@@ -92,7 +94,7 @@ def models(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, include_
 def results(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, include_rejected: bool = False) -> list[Row]:
     return rows(
         con,
-        "SELECT r.*, p.title, p.year, p.venue FROM results r JOIN papers p USING (paper_id)"
+        "SELECT r.*, p.title, p.year, p.venue FROM results r JOIN reviewed_papers p USING (paper_id)"
         f" WHERE (? IS NULL OR r.paper_id = ?) AND {_live('r', include_rejected)}"
         " ORDER BY p.year DESC NULLS LAST, r.paper_id, r.dataset, r.metric, r.value DESC",
         [paper_id, paper_id],

@@ -81,10 +81,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     if not rows:
         return
     columns = list(rows[0])
-    placeholders = ", ".join("?" for _ in columns)
-    con.executemany(
-        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
-        [[row[c] for c in columns] for row in rows],
+    row_marks = "(" + ", ".join("?" for _ in columns) + ")"
+    # one multi-row statement: DuckDB's executemany runs a statement per row, ~20x slower here
+    con.execute(
+        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES {', '.join(row_marks for _ in rows)}",
+        [row[c] for row in rows for c in columns],
     )
 
 
