@@ -90,13 +90,13 @@ def test_ingest_with_llm_stores_grounded_llm_records_and_logs_the_call(tmp_path:
 
     results = {
         (r["metric"], r["value"]): r
-        for r in table(settings.db, f"SELECT * FROM results WHERE extractor = '{SOURCE}'")
+        for r in table(settings.db, "SELECT * FROM results")  # offline and LLM records, combined
     }
     assert results[("auc", 0.943)]["verified"] is True
     assert results[("accuracy", 0.881)]["verified"] is True
-    hallucinated = results[("sensitivity", 0.97)]  # its quote is not on page 2: kept, flagged
-    assert hallucinated["verified"] is False
-    [dataset] = table(settings.db, f"SELECT * FROM datasets WHERE extractor = '{SOURCE}'")
+    hallucinated = results[("sensitivity", 0.97)]  # only the LLM read it; its quote is not on page 2: kept, flagged
+    assert (hallucinated["extractor"], hallucinated["verified"]) == (SOURCE, False)
+    [dataset] = table(settings.db, "SELECT * FROM datasets WHERE name = 'LIDC-IDRI'")
     assert (dataset["size_patients"], dataset["size_scans"], dataset["verified"]) == (1010, 1018, True)
     models = {m["name"]: m for m in table(settings.db, "SELECT * FROM models")}
     assert models["DenseLung"]["proposed"] is True and models["DenseLung"]["verified"] is True
@@ -211,9 +211,8 @@ def test_prompt_injection_in_the_pdf_does_not_change_what_is_verified(tmp_path: 
     # the (obedient) model claimed "verified": true for invented records; grounding decided instead
     llm_rows = table(
         settings.db,
-        f"SELECT name AS what, evidence_quote, verified FROM datasets WHERE extractor = '{SOURCE}'"
-        f" UNION ALL SELECT metric || ' ' || value, evidence_quote, verified FROM results"
-        f" WHERE extractor = '{SOURCE}'",
+        "SELECT name AS what, evidence_quote, verified FROM datasets"
+        " UNION ALL SELECT metric || ' ' || value, evidence_quote, verified FROM results",
     )
     verdict = {r["what"]: r["verified"] for r in llm_rows}
     assert verdict["SecretSet"] is False
