@@ -61,3 +61,11 @@ def test_rejected_records_are_hidden_from_views(tmp_path: Path) -> None:
 def test_reading_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no database yet"), connect(tmp_path / "none.duckdb", read_only=True):
         pass
+
+
+def test_a_new_database_in_a_new_folder_is_created(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "folder" / "s.duckdb"
+    with connect(db) as con:
+        save_paper(con, document(), extraction())
+    with connect(db, read_only=True) as con:
+        assert [p["title"] for p in queries.papers(con)] == ["A paper"]

@@ -84,6 +84,8 @@ def connect(
     path = Path(db)
     if read_only and not path.exists():
         raise StoreError(f"{path}: no database yet (run `litextract ingest` first)")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
