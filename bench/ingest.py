@@ -152,9 +152,10 @@ def show(r: dict[str, Any]) -> None:
         f"<= {r['reingest_target_ms']} {_verdict(r['reingest_ms_per_pdf'] <= r['reingest_target_ms'])}",
     )
     Console().print(table)
+    busy = " (above the CPU count: other work slowed the timings)" if r["load_average_1min"] > r["cpus"] else ""
     Console().print(
         f"Python {r['python']}, PyMuPDF {r['pymupdf']}, {r['cpus']} CPUs, load average "
-        f"{r['load_average_1min']} at the end (above the CPU count, other work slowed the timings)",
+        f"{r['load_average_1min']} at the end{busy}",
         highlight=False,
     )
 
