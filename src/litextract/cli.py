@@ -18,6 +18,7 @@ from rich.table import Table
 from litextract import export as export_mod
 from litextract.ingest import FileOutcome
 from litextract.ingest import ingest as run_ingest
+from litextract.records import HEADER_FIELDS
 from litextract.settings import Settings, load_settings
 from litextract.store import StoreError, connect, queries
 
@@ -167,17 +168,7 @@ def show(
     if as_json:
         print_json(record)
         return
-    for key in (
-        "title",
-        "authors",
-        "year",
-        "venue",
-        "venue_type",
-        "doi",
-        "arxiv_id",
-        "uses_deep_learning",
-        "uses_medical_imaging",
-    ):
+    for key in HEADER_FIELDS:
         console.print(f"[bold]{key}[/bold]: {export_mod.cell(paper[key])}", highlight=False)
     console.print(f"[bold]files[/bold]: {'; '.join(record['files'])}", highlight=False)
     ev = ["evidence_page", "evidence_quote", "verified", "review_status"]

@@ -89,6 +89,9 @@ class Paper(BaseModel):
     evidence: dict[str, Evidence] = Field(default_factory=dict, description="evidence per header field")
 
 
+HEADER_FIELDS: tuple[str, ...] = tuple(name for name in Paper.model_fields if name != "evidence")
+
+
 class Extraction(BaseModel):
     """Everything extracted from one paper by one extractor (or a combination of them)."""
 

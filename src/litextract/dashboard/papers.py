@@ -10,6 +10,7 @@ import streamlit as st
 
 from litextract.dashboard import data, filters, nav, tables
 from litextract.dashboard.review_forms import paper_form
+from litextract.records import HEADER_FIELDS
 
 EVIDENCE_COLUMNS = ["evidence_page", "evidence_quote", "verified", "score", "review_status"]
 
@@ -91,17 +92,7 @@ def header_rows(paper: dict[str, Any]) -> pd.DataFrame:
     sources = json.loads(paper["field_sources"] or "{}")
     reviewed = set(paper["reviewed_fields"] or [])
     out = []
-    for field in (
-        "title",
-        "authors",
-        "year",
-        "venue",
-        "venue_type",
-        "doi",
-        "arxiv_id",
-        "uses_deep_learning",
-        "uses_medical_imaging",
-    ):
+    for field in HEADER_FIELDS:
         ev = evidence.get(field) or {}
         value = paper[field]
         out.append(
