@@ -234,49 +234,19 @@ def _architecture(
 
     unit = "pixels" if len(size) == 2 else "voxels"
     size_claim = next((c for c in paper_claims if c.kind == "input_size" and c.size == claimed_size), None)
+    value: float | None = float(math.prod(size))  # the claimed size, in pixels/voxels
+    verdict = "not checkable"
     if claimed_size is None:
-        add(
-            "input_size",
-            None,
-            math.prod(runnable),
-            unit,
-            None,
-            "not checkable",
-            f"the paper states no input size; measured at the default {_fmt(runnable)}",
-        )
+        size_claim, value = None, None
+        reason = f"the paper states no input size; measured at the default {_fmt(runnable)}"
     elif size != claimed_size:
-        add(
-            "input_size",
-            size_claim,
-            math.prod(runnable),
-            unit,
-            None,
-            "not checkable",
-            f"{_fmt(claimed_size)} is beyond the CPU budget; measured at {_fmt(runnable)}",
-            math.prod(claimed_size),
-        )
+        value = float(math.prod(claimed_size))
+        reason = f"{_fmt(claimed_size)} is beyond the CPU budget; measured at {_fmt(runnable)}"
     elif runnable != size:
-        add(
-            "input_size",
-            size_claim,
-            math.prod(runnable),
-            unit,
-            None,
-            "not checkable",
-            f"this {spec.library} build takes multiples of {spec.multiple}; ran {_fmt(runnable)} instead",
-            math.prod(size),
-        )
+        reason = f"this {spec.library} build takes multiples of {spec.multiple}; ran {_fmt(runnable)} instead"
     else:
-        add(
-            "input_size",
-            size_claim,
-            math.prod(runnable),
-            unit,
-            None,
-            "consistent",
-            f"{name} runs at the paper's {_fmt(size)}",
-            math.prod(size),
-        )
+        verdict, reason = "consistent", f"{name} runs at the paper's {_fmt(size)}"
+    add("input_size", size_claim, math.prod(runnable), unit, None, verdict, reason, value)
 
     one = measure.latency(model, shape, device, budget_s=options.timing_s)
     big = options.batch_2d if len(size) == 2 else options.batch_3d
