@@ -105,3 +105,29 @@ def test_gold_dataset_names_are_in_the_catalogue() -> None:
             else:
                 unknown += 1
     assert known >= 20 and unknown <= 2
+
+
+def test_finder_tells_apart_names_that_share_a_prefix() -> None:
+    v = Vocabulary([Entry("backbone", n) for n in ("Res", "ResNet", "ResUNet", "ResNeXt", "R2U-Net", "2D U-Net")])
+    text = "Res, ResNet, ResUNet, ResNeXt and R2U-Net; not Resnets, ResNetX or ResUNet2; a 2D U-Net."
+    assert [m.text for m in v.finder("backbone").find(text)] == [
+        "Res",
+        "ResNet",
+        "ResUNet",
+        "ResNeXt",
+        "R2U-Net",
+        "2D U-Net",
+    ]
+
+
+def test_find_each_is_find_of_every_text_and_no_mention_spans_two_texts() -> None:
+    finder = vocabulary().finder("backbone")
+    texts = ["We use a ResNet", "50 layers deep", "and a DenseNet-121 on", "", "ViT-B/16 features; resnet-50 too."]
+    assert finder.find_each(texts) == [finder.find(t) for t in texts]
+    assert [[m.text for m in found] for found in finder.find_each(texts)] == [
+        ["ResNet"],
+        [],
+        ["DenseNet-121"],
+        [],
+        ["ViT-B/16", "resnet-50"],
+    ]

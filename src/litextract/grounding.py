@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -23,6 +24,7 @@ _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1024)  # a page is compared with every quote cited from it
 def normalise(text: str) -> str:
     """Text as compared for grounding: NFKC, no line-end hyphenation, single spaces, lower case."""
     text = unicodedata.normalize("NFKC", text)

@@ -50,8 +50,9 @@ _COLLECTED = re.compile(
     re.I,
 )
 _LITERATURE = re.compile(r"literature|reported in|related (?:work|studies)|previous (?:work|studies)", re.I)
-_COLLECTED_WORD = re.compile(r"collected|gathered|acquired|compiled|assembled")
-_PRIVATE_WORD = re.compile(r"private|in-house|proprietary|institutional|local|retrospective", re.I)
+# words _PRIVATE and _COLLECTED need, looked for first: a substring test is ~20x cheaper than either regex
+_COLLECTED_WORDS = ("collected", "gathered", "acquired", "compiled", "assembled")
+_PRIVATE_WORDS = ("private", "in-house", "proprietary", "institutional", "local", "retrospective")
 _INSTITUTION = re.compile(
     r"\b(?:from|at)\s+(?:the\s+)?((?:[A-Z][\w'\-]*\s+){0,5}(?:Hospital|Medical Center|Medical Centre|"
     r"Clinic|University|Institute|Cancer Center)(?:\s+of\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)?)"
@@ -66,10 +67,9 @@ def find_datasets(
     finder = vocab.finder("dataset")
     hits: dict[str, list[tuple[Sentence, Mention]]] = defaultdict(list)
     entries: dict[str, Entry] = {}
-    for s in sents:
-        if s.related:
-            continue  # datasets others used, named in the related-work section
-        for m in finder.find(s.text):
+    used = [s for s in sents if not s.related]  # not datasets others used, named in the related-work section
+    for s, found in zip(used, finder.find_each([s.text for s in used]), strict=True):
+        for m in found:
             for entry in _resolve(m, s.text, vocab):
                 hits[entry.name].append((s, m))
                 entries[entry.name] = entry
@@ -155,10 +155,11 @@ def _private(sents: list[Sentence], modality_hint: str | None, vocab: Vocabulary
     out: dict[str, Dataset] = {}
     modalities = vocab.finder("modality")
     for s in sents:
-        m = _PRIVATE.search(s.text) if _PRIVATE_WORD.search(s.text) else None
+        lowered = s.text.lower()
+        m = _PRIVATE.search(s.text) if any(w in lowered for w in _PRIVATE_WORDS) else None
         if m and not (_SIZE.search(s.text) or _INSTITUTION.search(s.text)):
             m = None
-        if not m and _COLLECTED_WORD.search(s.text):
+        if not m and any(w in s.text for w in _COLLECTED_WORDS):
             m = _COLLECTED.search(s.text)
         if not m:
             continue

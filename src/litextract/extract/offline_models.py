@@ -91,10 +91,9 @@ def find_models(
     """The proposed model(s) with their backbone, the compared table rows, and architectures the paper works with."""
     finder = vocab.finder("backbone")
     mentions: dict[str, list[tuple[Sentence, Mention]]] = defaultdict(list)
-    for s in sents:
-        if s.related or _CITED.search(s.text):
-            continue  # literature talk: what others used
-        for m in finder.find(s.text):
+    own = [s for s in sents if not (s.related or _CITED.search(s.text))]  # not literature talk: what others used
+    for s, found in zip(own, finder.find_each([s.text for s in own]), strict=True):
+        for m in found:
             if not _in_compound(s.text, m):
                 mentions[m.entry.name].append((s, m))
     models: list[Model] = []
@@ -219,8 +218,9 @@ def _proposed_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> t
 
 
 def _pretrained(body: str) -> str | None:
-    if _IMAGENET.search(body):
+    lines = body.splitlines()  # no pattern spans a line; a case-insensitive regex is slow on a whole paper
+    if any(_IMAGENET.search(line) for line in lines if "imagenet" in line.lower()):
         return "ImageNet"
-    if _SCRATCH.search(body):
+    if any(_SCRATCH.search(line) for line in lines if "scratch" in line.lower() or "initiali" in line.lower()):
         return "none"
     return None

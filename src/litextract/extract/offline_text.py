@@ -12,7 +12,6 @@ _REFERENCES = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n|\n(?=\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][a-z])")
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
-_SPACE = re.compile(r"\s+")
 MAX_QUOTE = 400
 
 
@@ -39,7 +38,9 @@ class Sentence:
 
 def clean(text: str) -> str:
     """Text as quoted: hyphenation at line ends removed, whitespace collapsed (as grounding compares it)."""
-    return _SPACE.sub(" ", _HYPHEN_BREAK.sub(r"\1\2", text)).strip()
+    if "-" in text:
+        text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    return " ".join(text.split())
 
 
 def body_pages(doc: Document) -> list[tuple[int, str]]:

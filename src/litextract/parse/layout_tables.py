@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from litextract.document import Table
 
@@ -27,27 +28,29 @@ def _numeric(text: str) -> bool:
 
 @dataclass
 class _Row:
+    """Words on one visual line; its measures are read many times, so each is worked out once (after `_rows`)."""
+
     words: list[Word]
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w[1] for w in self.words)
 
-    @property
+    @cached_property
     def height(self) -> float:
         return max(w[3] - w[1] for w in self.words)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w[4] for w in self.words)
 
-    @property
+    @cached_property
     def is_data(self) -> bool:
         flags = [bool(_NUMBER.match(w[4])) and not _CITED_YEAR.match(w[4]) for w in self.words]
         plain = [f and not w[4].startswith(("(", "[")) for f, w in zip(flags, self.words, strict=True)]
         return sum(flags) >= 2 or any(plain[1:])
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w[3] for w in self.words)
 
@@ -99,6 +102,8 @@ def tables_from_words(words: list[Word], page_number: int, page_width: float) ->
 
 def _split_arrows(w: Word) -> list[Word]:
     """ "↑HD" → "↑", "HD": an arrow glued to the next column's label is split off, x shared by characters."""
+    if "↑" not in w[4] and "↓" not in w[4]:
+        return [w]
     parts = [p for p in re.split(r"(?<=[↑↓])(?=\w)", w[4]) if p]
     if len(parts) == 1:
         return [w]

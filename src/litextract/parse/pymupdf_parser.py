@@ -70,17 +70,14 @@ class PyMuPDFParser:
 
     def _page(self, page: pymupdf.Page, fonts: bool) -> tuple[Page, list[Table], list[Line]]:
         textpage = page.get_textpage()
-        text = textpage.extractText()
+        raw_blocks = [b for b in textpage.extractBLOCKS() if b[6] == 0]
+        text = "".join(b[4] for b in raw_blocks)  # what extractText() gives, without a second pass over the page
         number = page.number + 1
         lines: list[Line] = []
         if fonts:  # font sizes for the title, read on the first page(s) only (speed)
             blocks, lines = _dict_blocks(textpage.extractDICT(), number)
         else:
-            blocks = [
-                Block(text=b[4].strip(), bbox=(b[0], b[1], b[2], b[3]))
-                for b in textpage.extractBLOCKS()
-                if b[6] == 0 and b[4].strip()
-            ]
+            blocks = [Block(text=b[4].strip(), bbox=(b[0], b[1], b[2], b[3])) for b in raw_blocks if b[4].strip()]
         tables: list[Table] = []
         if self.tables and _TABLE_CAPTION.search(text):
             words = [(w[0], w[1], w[2], w[3], w[4], w[5]) for w in textpage.extractWORDS()]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -96,6 +98,9 @@ class MentionFinder:
     Separators are flexible ("ResNet50", "ResNet-50", "ResNet 50"); all-capital forms (acronyms such as "DRIVE")
     and entries marked `case_sensitive` match only as written, so ordinary words are not taken for names.
     Forms are grouped by their first letter or digit run, so a text is only tried where a word could start one.
+    Matching runs on a copy of the text of the same length whose separators are spaces (and, for the forms that
+    ignore case, whose ASCII letters are lower case): plain patterns compile ~8x faster than ones with Unicode
+    classes and inline flags, and offsets still point into the original text.
     """
 
     def __init__(self, entries: list[Entry]) -> None:
@@ -105,69 +110,135 @@ class MentionFinder:
                 form = re.sub(r"^(?:the|The)\s+", "", form)  # "The Cancer Genome Atlas" is found without it
                 if form.casefold() not in _NOT_NAMES:
                     forms.setdefault(form, entry)
+        self._entries: list[Entry] = []
+        # per first word: (as written, ignoring case) pattern sources, compiled on first use (most never occur)
+        self._source: dict[str, tuple[str | None, str | None]] = {}
+        self._regex: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
         groups: dict[str, list[str]] = {}
         for form in sorted(forms, key=len, reverse=True):
             first = _RUN.search(form)
             if first:
                 groups.setdefault(first.group(0).casefold(), []).append(form)
-        self._entries: dict[str, Entry] = {}
-        self._source: dict[str, str] = {}  # compiled on first use: most first words never occur in a paper
-        self._regex: dict[str, re.Pattern[str]] = {}
-        n = 0
         for head, members in groups.items():
-            parts = []
-            for form in members:
+            exact: list[str] = []
+            folded: list[str] = []
+            for form in members:  # the group number is the form's rank: the lowest matching one wins
                 entry = forms[form]
-                exact = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
-                body = _pattern(form)
-                parts.append(f"(?P<f{n}>{body})" if exact else f"(?P<f{n}>(?i:{body}))")
-                self._entries[f"f{n}"] = entry
-                n += 1
-            self._source[head] = f"(?:{'|'.join(parts)})(?![0-9A-Za-z+])"
+                as_written = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
+                body = _pattern(form if as_written else form.lower())
+                (exact if as_written else folded).append(f"(?P<f{len(self._entries)}>{body})")
+                self._entries.append(entry)
+            self._source[head] = (_alternation(exact), _alternation(folded))
         letters = sorted((h for h in groups if h.isalpha()), key=len, reverse=True)
         digits = sorted((h for h in groups if h.isdigit()), key=len, reverse=True)
-        alternatives = [f"(?:{'|'.join(map(re.escape, letters))})(?![A-Za-z])"] if letters else []
-        alternatives += [f"(?:{'|'.join(digits)})(?![0-9])"] if digits else []
-        self._heads = re.compile(f"(?<![0-9A-Za-z])(?:{'|'.join(alternatives) or '(?!x)x'})")
+        alternatives = [f"(?:{_trie(letters)})(?![a-z])"] if letters else []
+        alternatives += [f"(?:{_trie(digits)})(?![0-9])"] if digits else []
+        self._heads = re.compile(f"(?<![0-9a-z])(?:{'|'.join(alternatives) or '(?!x)x'})")
 
-    def _compiled(self, head: str) -> re.Pattern[str]:
+    def _compiled(self, head: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         if head not in self._regex:
-            self._regex[head] = re.compile(self._source[head])
+            exact, ignore_case = self._source[head]
+            self._regex[head] = (_compile(exact), _compile(ignore_case))
         return self._regex[head]
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in `text`, in order, without overlaps."""
         out: list[Mention] = []
         end = 0
-        for head in self._heads.finditer(text.translate(_ASCII_LOWER)):  # same length, so offsets hold
+        spaced, folded = _search_texts(text)
+        for head in self._heads.finditer(folded):
             if head.start() < end:
                 continue
-            m = self._compiled(head.group(0)).match(text, head.start())
-            if m:
-                out.append(Mention(self._entries[m.lastgroup or ""], m.start(), m.end(), m.group(0)))
+            exact, ignore_case = self._compiled(head.group(0))
+            found = [
+                (int((m.lastgroup or "f0")[1:]), m)
+                for m in (
+                    exact.match(spaced, head.start()) if exact else None,
+                    ignore_case.match(folded, head.start()) if ignore_case else None,
+                )
+                if m
+            ]
+            if found:
+                rank, m = min(found, key=lambda pair: pair[0])
+                out.append(Mention(self._entries[rank], m.start(), m.end(), text[m.start() : m.end()]))
                 end = m.end()
         return out
+
+    def find_each(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """`find` of every text, in one pass over them all (a call per sentence costs ~10x more)."""
+        starts = [0]
+        for text in texts:
+            starts.append(starts[-1] + len(text) + 1)
+        out: list[list[Mention]] = [[] for _ in texts]
+        for m in self.find("\0".join(texts)):  # NUL is never part of a name: no mention spans two texts
+            i = bisect_right(starts, m.start) - 1
+            out[i].append(Mention(m.entry, m.start - starts[i], m.end - starts[i], m.text))
+        return out
+
+
+def _trie(words: list[str]) -> str:
+    """A regex for any of `words`, factored by common prefixes ("res(?:net|unet)"): Python's re tries the
+    branches of an alternation one by one, so scanning with a flat list of ~200 words is ~3x slower."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?" if branches else ""
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(root)
+
+
+def _compile(source: str | None) -> re.Pattern[str] | None:
+    return re.compile(source) if source else None
+
+
+def _alternation(parts: list[str]) -> str | None:
+    return f"(?:{'|'.join(parts)})(?![0-9A-Za-z+])" if parts else None
 
 
 _RUN = re.compile(r"[A-Za-z]+|[0-9]+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014_]")
+_SEPARATOR_CHARS = [c for c in map(chr, range(0x3000 + 1)) if c != " " and _SEPARATORS.fullmatch(c)]
+
+
+def _search_texts(text: str) -> tuple[str, str]:
+    """`text` with every separator a space, and that in lower case; both as long as `text`, so offsets hold.
+
+    (Chained `str.replace` and `str.lower` run in C, several times faster than `str.translate` with a table.)
+    """
+    spaced = text
+    for c in _SEPARATOR_CHARS:
+        spaced = spaced.replace(c, " ")
+    folded = spaced.lower()
+    if len(folded) != len(spaced):  # a few characters lower into two ("İ"): fold ASCII letters only
+        folded = spaced.translate(_ASCII_LOWER)
+    return spaced, folded
+
+
 _NOT_NAMES = {"other", "others"}
-_SEP = r"[\s\-\u2010\u2011\u2012\u2013\u2014_]*"
 
 
 def _pattern(form: str) -> str:
     """A regex for `form` with flexible separators between its parts and between letters and digits."""
-    chunks = [c for c in re.split(r"[\s\-\u2010-\u2014_]+", form) if c]
+    chunks = [c for c in _SEPARATORS.split(form) if c]
     out = []
     for chunk in chunks:
         pieces = re.findall(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+", chunk)
         out.append(
             "".join(
-                re.escape(p) + (_SEP if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
+                re.escape(p) + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
                 for j, p in enumerate(pieces)
             )
         )
-    return _SEP.join(out)
+    return " *".join(out)
 
 
 def _form(text: str) -> str:
