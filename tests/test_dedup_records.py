@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from litextract import dedup
 from litextract.cli import app
 from litextract.document import Document, Page
-from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
+from litextract.records import Dataset, Evidence, Extraction, ExtraEvidence, Model, Paper, Result
 from litextract.store import connect, queries
 from litextract.store.write import save_paper
 
@@ -22,11 +23,13 @@ def ev(page: int, quote: str = "quote", verified: bool = True) -> Evidence:
     return Evidence(page=page, quote=quote, verified=verified)
 
 
-def store(con: duckdb.DuckDBPyConnection, file: str, extraction: Extraction) -> str:
+def store(
+    con: duckdb.DuckDBPyConnection, file: str, extraction: Extraction, extra: Sequence[ExtraEvidence] = ()
+) -> str:
     """Save `extraction` as written (no normalisation), as an older ingest or another extractor would have."""
     sha = hashlib.sha256(file.encode()).hexdigest()
     doc = Document(file=file, path=f"/p/{file}", sha256=sha, n_pages=3, pages=[Page(number=1, text="x")])
-    return save_paper(con, doc, extraction)
+    return save_paper(con, doc, extraction, extra)
 
 
 def names(con: duckdb.DuckDBPyConnection, pid: str) -> list[tuple[str, str | None]]:
@@ -72,8 +75,7 @@ def test_ingest_time_extra_evidence_is_stored_and_replaced_on_reextraction(tmp_p
     with connect(tmp_path / "d.duckdb") as con:
         for _ in range(2):
             out = dedup.collapse(extraction)
-            pid = store(con, "a.pdf", out.extraction)
-            dedup.save_extra_evidence(con, pid, out.extra)
+            pid = store(con, "a.pdf", out.extraction, out.extra)
         assert len(queries.results(con, pid)) == 1
         kept = con.execute("SELECT page, quote FROM record_evidence WHERE paper_id = ?", [pid]).fetchall()
     assert kept == [(6, "Table 2: 0.90")]

@@ -8,13 +8,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
 
-from litextract.ingest import ingest
+from litextract.ingest import FileOutcome, ingest
 from litextract.settings import Settings
 from litextract.store import connect, queries
+from litextract.store.write import save_papers
 
 from conftest import PAPER_PAGES, write_pdf
 
@@ -106,33 +108,44 @@ def test_unreadable_path_is_a_read_failure(tmp_path: Path, settings: Settings) -
     assert summary.outcomes[0].status == "failed" and summary.outcomes[0].stage == "read"
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_interrupted_run_keeps_the_database_consistent_and_the_next_run_finishes(
-    tmp_path: Path, settings: Settings
+    tmp_path: Path, settings: Settings, workers: int
 ) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(4):
         write_pdf(folder / f"p{i}.pdf", [f"Paper number {i}\n" + PAPER_PAGES[0], PAPER_PAGES[1]])
+    settings = settings.model_copy(update={"workers": workers})
+    reported: list[FileOutcome] = []
 
-    def stop_after_two(outcome: object) -> None:
-        if len(stored_titles(settings)) == 2:
+    def stop_after_two(outcome: FileOutcome) -> None:  # Ctrl-C while the second file is being reported
+        reported.append(outcome)
+        if len(reported) == 2:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         ingest([folder], settings, on_file=stop_after_two)
-    assert len(stored_titles(settings)) == 2
+    stored = len(stored_titles(settings))
+    if workers == 1:
+        assert stored == 2
+    else:  # papers ready together are stored together: every reported one is stored, maybe more
+        assert 2 <= stored <= 4
     summary = ingest([folder], settings)
-    assert sorted(o.status for o in summary.outcomes) == ["ingested", "ingested", "unchanged", "unchanged"]
+    statuses = [o.status for o in summary.outcomes]
+    assert statuses.count("unchanged") == stored and statuses.count("ingested") == 4 - stored
+    assert len(stored_titles(settings)) == 4
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_killed_run_leaves_a_usable_database(tmp_path: Path, settings: Settings) -> None:
+def test_killed_run_leaves_a_usable_database_and_no_worker_processes(tmp_path: Path, settings: Settings) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(12):
         write_pdf(folder / f"p{i:02}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0]] + [PAPER_PAGES[1]] * 20)
-    env = {**os.environ, "LITEXTRACT_DB": str(settings.db)}
-    proc = subprocess.Popen([sys.executable, "-m", "litextract", "ingest", str(folder)], env=env)
+    env = {**os.environ, "LITEXTRACT_DB": str(settings.db), "LITEXTRACT_WORKERS": "2"}
+    command = [sys.executable, "-m", "litextract", "ingest", str(folder)]
+    proc = subprocess.Popen(command, env=env, start_new_session=True)  # its workers share its process group
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if settings.db.exists() and settings.db.stat().st_size > 0:
@@ -144,3 +157,35 @@ def test_killed_run_leaves_a_usable_database(tmp_path: Path, settings: Settings)
     summary = ingest([folder], settings)
     assert not summary.failed
     assert len(stored_titles(settings)) == 12
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)  # some process of the killed run's group is still alive
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("worker processes outlived the killed ingest")
+
+
+def test_a_paper_that_cannot_be_stored_fails_alone(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        write_pdf(folder / f"p{i}.pdf", [f"Paper number {i}\n" + PAPER_PAGES[0], PAPER_PAGES[1]])
+    real = save_papers
+
+    def refusing(con: Any, papers: Any) -> list[str]:  # the database refuses p2, whatever it is stored with
+        if any(doc.file == "p2.pdf" for doc, _, _ in papers):
+            raise RuntimeError("Constraint Error: disk says no")
+        return real(con, papers)
+
+    monkeypatch.setattr("litextract.ingest.save_papers", refusing)
+    summary = ingest([folder], settings.model_copy(update={"workers": 2}))
+    outcomes = {o.path.name: o for o in summary.outcomes}
+    assert (outcomes["p2.pdf"].status, outcomes["p2.pdf"].stage) == ("failed", "store")
+    assert "disk says no" in (outcomes["p2.pdf"].reason or "")
+    assert [outcomes[f"p{i}.pdf"].status for i in (0, 1, 3)] == ["ingested"] * 3
+    assert len(stored_titles(settings)) == 3

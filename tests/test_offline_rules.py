@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litextract.document import Document, Header, Page, Table
 from litextract.extract.offline import OfflineExtractor
-from litextract.ingest import process
+from litextract.prepare import process
 from litextract.records import Extraction
 
 INTRO = (

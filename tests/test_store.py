@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from litextract.document import Document, Page
 from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
-from litextract.store import StoreError, connect, migrations, queries
-from litextract.store.write import save_paper
+from litextract.store import StoreError, Writer, connect, migrations, queries
+from litextract.store.write import save_paper, save_papers
 
 SHA = "ab" * 32
 
@@ -69,3 +72,43 @@ def test_a_new_database_in_a_new_folder_is_created(tmp_path: Path) -> None:
         save_paper(con, document(), extraction())
     with connect(db, read_only=True) as con:
         assert [p["title"] for p in queries.papers(con)] == ["A paper"]
+
+
+def test_save_papers_stores_several_papers_in_one_call_like_one_by_one(tmp_path: Path) -> None:
+    docs = [document().model_copy(update={"sha256": c * 64, "file": f"{c}.pdf"}) for c in "abc"]
+    with connect(tmp_path / "one.duckdb") as con:
+        for doc in docs:
+            save_paper(con, doc, extraction())
+        one_by_one = [(p["paper_id"], p["title"]) for p in queries.papers(con)]
+        results = sorted(r["paper_id"] for r in queries.results(con))
+    with connect(tmp_path / "batch.duckdb") as con:
+        pids = save_papers(con, [(doc, extraction(), ()) for doc in docs])
+        assert [(p["paper_id"], p["title"]) for p in queries.papers(con)] == one_by_one
+        assert sorted(r["paper_id"] for r in queries.results(con)) == results == sorted(pids)
+
+
+def other_process_can_read(db: Path) -> bool:
+    """Whether another process (the dashboard, say) can open the database right now."""
+    code = "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True).close()"
+    return subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True).returncode == 0
+
+
+def test_writer_keeps_its_connection_for_one_turn_then_gives_the_database_back(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    writer = Writer(db, turn=1.0)
+    with writer.connection() as first:
+        first.execute("CREATE TABLE t (x INTEGER)")
+    with writer.connection() as again:
+        assert again is first  # within the turn: no new open (15-30 ms each)
+    assert not other_process_can_read(db)
+    time.sleep(1.1)
+    with writer.connection() as late:
+        assert late is first
+    assert writer.time_left() == 0.0  # the turn was over: given back after that block
+    assert other_process_can_read(db)
+    with writer.connection() as con:
+        con.execute("INSERT INTO t VALUES (1)")
+    writer.release()  # before a long wait, whatever is left of the turn
+    assert other_process_can_read(db)
+    with connect(db, read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)

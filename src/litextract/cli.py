@@ -66,10 +66,15 @@ def ingest(
     ] = None,
     llm: Annotated[str | None, typer.Option("--llm", help="LLM model name; switches LLM extraction on.")] = None,
     llm_base_url: Annotated[str | None, typer.Option("--llm-base-url", help="OpenAI-compatible endpoint.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Processes that parse and extract (default: one per CPU).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Parse, extract and store every PDF under PATHS. Unchanged files are skipped."""
-    settings = settings_from(db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url)
+    settings = settings_from(
+        db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers
+    )
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise fail(f"{missing[0]}: no such file or folder", 2)

@@ -29,7 +29,7 @@ import idutils
 from rapidfuzz import fuzz, process
 
 from litextract.normalise import Resolver, numbers, with_aliases
-from litextract.records import Dataset, Evidence, Extraction, Model, record_id
+from litextract.records import Dataset, Extraction, ExtraEvidence, Model
 from litextract.store import transaction
 from litextract.store.queries import rows
 from litextract.vocab import KINDS, Kind, key, vocabulary
@@ -52,16 +52,6 @@ class DedupError(ValueError):
 # ---------------------------------------------------------------- records of one extraction
 
 
-@dataclass(frozen=True)
-class ExtraEvidence:
-    """Evidence of a duplicate record that was collapsed into the record with this `kind` and `key`."""
-
-    kind: str
-    key: str
-    evidence: Evidence
-    mention: str | None = None
-
-
 @dataclass
 class Collapsed:
     extraction: Extraction
@@ -72,7 +62,7 @@ def collapse(extraction: Extraction) -> Collapsed:
     """Records of one extraction that are the same value (same record key) merged into one.
 
     The primary is the first one with verified evidence, else the first; its fields win and empty ones are
-    filled from the others. The others' evidence is returned in `extra`, to be kept by `save_extra_evidence`.
+    filled from the others. The others' evidence is returned in `extra`, for `store.write.save_papers` to keep.
     """
     extra: list[ExtraEvidence] = []
     datasets = _collapse(extraction.datasets, "dataset", extra, _merge_dataset)
@@ -94,7 +84,9 @@ def _collapse(items: list[Any], kind: str, extra: list[ExtraEvidence], merge: An
             if other is primary:
                 continue
             merged = merge(merged, other)
-            extra.append(ExtraEvidence(kind, k, other.evidence, getattr(other, "mention", None)))
+            extra.append(
+                ExtraEvidence(kind=kind, key=k, evidence=other.evidence, mention=getattr(other, "mention", None))
+            )
         out.append(merged)
     return out
 
@@ -112,44 +104,6 @@ def _merge_dataset(a: Dataset, b: Dataset) -> Dataset:
 def _merge_model(a: Model, b: Model) -> Model:
     update = _fill(a, b, ("backbone", "task", "pretrained"))
     return a.model_copy(update={**update, "proposed": a.proposed or b.proposed})
-
-
-def save_extra_evidence(con: duckdb.DuckDBPyConnection, paper_id: str, extra: list[ExtraEvidence]) -> None:
-    """Replace the ingest-time extra evidence of a paper (records a reviewer touched keep theirs)."""
-    reviewed = {
-        r[0]
-        for table in ("datasets", "models", "results")
-        for r in con.execute(
-            f"SELECT record_id FROM {table} WHERE paper_id = ? AND review_status IS NOT NULL", [paper_id]
-        ).fetchall()
-    }
-    new = [(rid, x) for x in extra if (rid := record_id(paper_id, x.kind, x.key)) not in reviewed]
-    with transaction(con):
-        con.execute(
-            "DELETE FROM record_evidence WHERE paper_id = ? AND merge_id IS NULL"
-            " AND record_id NOT IN (SELECT unnest(?::VARCHAR[]))",
-            [paper_id, sorted(reviewed)],
-        )
-        if not new:
-            return
-        con.executemany(
-            "INSERT INTO record_evidence (record_id, paper_id, kind, page, quote, mention, verified, score, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    rid,
-                    paper_id,
-                    x.kind,
-                    x.evidence.page,
-                    x.evidence.quote,
-                    x.mention,
-                    x.evidence.verified,
-                    x.evidence.score,
-                    x.evidence.source,
-                ]
-                for rid, x in new
-            ],
-        )
 
 
 # ---------------------------------------------------------------- aliases and the resolver

@@ -1,7 +1,9 @@
-"""The ingest pipeline: find PDFs → parse → extract → normalise → ground → store, one file at a time.
+"""The ingest pipeline: find PDFs → parse → extract → normalise → ground → store.
 
-A file is keyed by its sha256: an unchanged file is neither parsed nor extracted again. A file that fails
-gets one recorded reason and the run goes on; nothing already stored is touched by a failure.
+A file is keyed by its sha256: an unchanged file is neither parsed nor extracted again. The other files are
+parsed and extracted by `prepare` (in worker processes by default); this process stores each paper as soon as
+it is ready, several in one transaction when several are ready at once. A file that fails gets one recorded
+reason and the run goes on; nothing already stored is touched by a failure.
 """
 
 from __future__ import annotations
@@ -12,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from litextract.dedup import collapse, dedupe, load_resolver, save_extra_evidence
-from litextract.document import Document
-from litextract.extract import Extractor, make_extractor
-from litextract.grounding import ground
-from litextract.normalise import Resolver, normalise
-from litextract.parse import ParseError, Parser, make_parser, sha256_of
-from litextract.records import Extraction
+from litextract.dedup import dedupe, load_resolver
+from litextract.extract import make_extractor
+from litextract.parse import make_parser, sha256_of
+from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, worker_count
 from litextract.settings import Settings
-from litextract.store import connect
-from litextract.store.write import add_file, finish_run, paper_id_of, record_error, save_paper, start_run
+from litextract.store import Writer, connect
+from litextract.store.write import add_file, finish_run, paper_id_of, record_error, save_papers, start_run
+
+MAX_BATCH = 16  # papers stored in one transaction at most
+STORE_WITHIN = 0.5  # seconds a ready paper may wait for others to share its transaction (~2-3 ms per statement)
 
 Status = Literal["ingested", "unchanged", "failed"]
 
@@ -70,22 +72,6 @@ def find_pdfs(paths: Iterable[Path]) -> list[Path]:
     return list(found)
 
 
-def process(doc: Document, extractor: Extractor, resolver: Resolver | None = None) -> Extraction:
-    """Extraction, normalisation (with the run's confirmed aliases) and grounding of one document (no storage)."""
-    return ground(normalise(extractor.extract(doc), resolver), doc)
-
-
-class _Failure(Exception):
-    def __init__(self, stage: str, reason: str) -> None:
-        super().__init__(reason)
-        self.stage, self.reason = stage, reason
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]
-
-
 def ingest(
     paths: Iterable[Path],
     settings: Settings,
@@ -94,7 +80,11 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> RunSummary:
-    """Ingest every PDF under `paths` into `settings.db`; `on_file` is told of each file as it finishes."""
+    """Ingest every PDF under `paths` into `settings.db`.
+
+    `on_file` is told of each file as it is stored or fails; the database may be held open for writing
+    meanwhile, so `on_file` must not open it.
+    """
     files = find_pdfs(paths)
     if on_start:
         on_start(len(files))
@@ -105,84 +95,147 @@ def ingest(
         known = dict(con.execute("SELECT sha256, paper_id FROM papers").fetchall())
         known_paths = {row[0] for row in con.execute("SELECT path FROM files").fetchall()}
         resolver = load_resolver(con)
-    summary = RunSummary(run_id)
+    run = _Run(RunSummary(run_id), Writer(settings.db), known, on_file)
     try:
+        jobs, copies = run.sort_out(files, known_paths, force)
+        run.writer.release()  # before worker processes start, and while GROBID is busy
         prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
         if prefetch is not None:
-            prefetch(files, skip=() if force else set(known))
-        for path in files:
-            outcome = _ingest_file(path, settings, parser, extractor, resolver, known, known_paths, force, run_id)
-            summary.outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
-        with connect(settings.db) as con:  # link papers that are one work (preprint + published); see dedup.py
+            prefetch([j.path for j in jobs])
+        with preparing(jobs, Preparer(parser, extractor, resolver), worker_count(settings, len(jobs))) as pending:
+            run.store_as_ready(pending)
+        run.copies(copies)
+        with run.writer.connection() as con:  # link papers that are one work (preprint + published); see dedup.py
             dedupe(con, papers_only=True)
     finally:
-        with connect(settings.db) as con:
-            finish_run(
-                con,
-                run_id,
-                len(files),
-                summary.count("ingested"),
-                summary.count("unchanged"),
-                summary.count("failed"),
-            )
-    return summary
+        run.finish(len(files))
+    order = {path: i for i, path in enumerate(files)}
+    run.summary.outcomes.sort(key=lambda o: order[o.path])
+    return run.summary
 
 
-def _ingest_file(
-    path: Path,
-    settings: Settings,
-    parser: Parser,
-    extractor: Extractor,
-    resolver: Resolver,
-    known: dict[str, str],
-    known_paths: set[str],
-    force: bool,
-    run_id: int,
-) -> FileOutcome:
-    started = time.perf_counter()
-    sha256: str | None = None
-    try:
+@dataclass(frozen=True)
+class _Copy:
+    job: Job
+    original: Path  # the earlier file of this run with the same bytes
+
+
+@dataclass
+class _Run:
+    """The storing side of one ingest: outcomes, their database writes and their reports."""
+
+    summary: RunSummary
+    writer: Writer
+    known: dict[str, str]  # sha256 → paper_id of every stored paper, this run's included
+    on_file: Callable[[FileOutcome], None] | None
+
+    def sort_out(self, files: list[Path], known_paths: set[str], force: bool) -> tuple[list[Job], list[_Copy]]:
+        """The files to prepare, and the later files with the same bytes as one of them; unreadable and
+        unchanged files are reported here."""
+        jobs: list[Job] = []
+        first: dict[str, Path] = {}
+        copies: list[_Copy] = []
+        for path in files:
+            job = self.read(path)
+            if job is None:
+                continue
+            if job.sha256 in self.known and not force:
+                self.unchanged(job, add=str(path) not in known_paths)
+            elif job.sha256 in first:
+                copies.append(_Copy(job, first[job.sha256]))
+            else:
+                first[job.sha256] = path
+                jobs.append(job)
+        return jobs, copies
+
+    def store_as_ready(self, pending: Iterable[Pending]) -> None:
+        """Store the files in order as they are ready, those ready together in one transaction (at most
+        MAX_BATCH, none waiting more than STORE_WITHIN seconds); the connection is held while the next file is
+        expected within the writer's turn, and given back before a longer wait."""
+        batch: list[Prepared] = []
+        deadline = 0.0  # when the papers of `batch` are stored at the latest
+        previous = 0.0  # seconds the previous file took to prepare: about what the next one will take
+        for item in pending:
+            if batch and not item.ready(max(0.0, deadline - time.monotonic())):
+                self.store(batch)
+                batch = []
+            if not batch and not item.ready(self.writer.time_left()) and previous >= self.writer.time_left():
+                self.writer.release()  # a long wait must not keep the database from other processes
+            prepared = item.result()
+            previous = prepared.seconds
+            if not batch:
+                deadline = time.monotonic() + STORE_WITHIN
+            batch.append(prepared)
+            if len(batch) >= MAX_BATCH:
+                self.store(batch)
+                batch = []
+        self.store(batch)
+
+    def copies(self, copies: list[_Copy]) -> None:
+        """A copy is another name for its original's paper, or fails as the original did."""
+        for copy in copies:
+            if copy.job.sha256 in self.known:
+                self.unchanged(copy.job, add=True)
+            else:
+                original = next(o for o in self.summary.outcomes if o.path == copy.original)
+                reason = f"same content as {copy.original}, which failed: {original.reason}"
+                self.failed(copy.job.path, copy.job.sha256, original.stage or "parse", reason)
+
+    def finish(self, n_files: int) -> None:
+        s = self.summary
+        with self.writer.connection() as con:
+            finish_run(con, s.run_id, n_files, s.count("ingested"), s.count("unchanged"), s.count("failed"))
+        self.writer.release()
+
+    def report(self, outcome: FileOutcome) -> None:
+        self.summary.outcomes.append(outcome)
+        if self.on_file:
+            self.on_file(outcome)
+
+    def read(self, path: Path) -> Job | None:
+        """The file's job (path and sha256 of its bytes), or None when it cannot be read (reported)."""
         try:
-            data = path.read_bytes()
+            return Job(path, sha256_of(path.read_bytes()))
         except OSError as exc:
-            raise _Failure("read", exc.strerror or _one_line(exc)) from exc
-        sha256 = sha256_of(data)
-        if sha256 in known and not force:
-            if str(path) not in known_paths:
-                with connect(settings.db) as con:
-                    add_file(con, sha256, str(path), path.name)
-            return FileOutcome(path, "unchanged", known[sha256], seconds=time.perf_counter() - started)
+            self.failed(path, None, "read", exc.strerror or one_line(exc))
+            return None
+
+    def unchanged(self, job: Job, add: bool) -> None:
+        if add:  # a new name for a stored paper
+            with self.writer.connection() as con:
+                add_file(con, job.sha256, str(job.path), job.path.name)
+        self.report(FileOutcome(job.path, "unchanged", self.known[job.sha256]))
+
+    def failed(self, path: Path, sha256: str | None, stage: str, reason: str, seconds: float = 0.0) -> None:
+        with self.writer.connection() as con:
+            record_error(con, self.summary.run_id, str(path), sha256, stage, reason)
+        pid = paper_id_of(sha256) if sha256 else None
+        self.report(FileOutcome(path, "failed", pid, stage=stage, reason=reason, seconds=seconds))
+
+    def store(self, batch: list[Prepared]) -> None:
+        """Store the prepared papers of `batch` in one transaction, then report every file of it."""
+        papers = [p for p in batch if p.stage is None]
         try:
-            doc = parser.parse(path, data, sha256)
-        except ParseError as exc:
-            raise _Failure("parse", str(exc)) from exc
-        if doc.warnings:  # a fallback that kept the file (e.g. GROBID failed, PyMuPDF parse used)
-            with connect(settings.db) as con:
-                for stage, reason in doc.warnings.items():
-                    record_error(con, run_id, str(path), sha256, stage, reason)
-        try:
-            extraction = process(doc, extractor, resolver)
-        except Exception as exc:
-            raise _Failure("extract", _one_line(exc)) from exc
-        try:
-            with connect(settings.db) as con:
-                collapsed = collapse(extraction)  # duplicate records of this paper → one, all evidence kept
-                pid = save_paper(con, doc, collapsed.extraction)
-                save_extra_evidence(con, pid, collapsed.extra)
-        except Exception as exc:
-            raise _Failure("store", _one_line(exc)) from exc
-        known[sha256] = pid
-        return FileOutcome(path, "ingested", pid, extraction.paper.title, seconds=time.perf_counter() - started)
-    except _Failure as failure:
-        with connect(settings.db) as con:
-            record_error(con, run_id, str(path), sha256, failure.stage, failure.reason)
-        return FileOutcome(
-            path,
-            "failed",
-            paper_id_of(sha256) if sha256 else None,
-            stage=failure.stage,
-            reason=failure.reason,
-            seconds=time.perf_counter() - started,
-        )
+            self._save(papers)
+        except Exception:
+            for p in papers:  # one bad paper must not cost the others: each alone, to find which
+                try:
+                    self._save([p])
+                except Exception as exc:
+                    p.stage, p.reason = "store", one_line(exc)
+        for p in batch:
+            if p.stage is not None:
+                self.failed(p.path, p.sha256, p.stage, p.reason or "failed", p.seconds)
+            else:
+                title = p.stored[1].paper.title
+                self.report(FileOutcome(p.path, "ingested", self.known[p.sha256], title, seconds=p.seconds))
+
+    def _save(self, papers: list[Prepared]) -> None:
+        if not papers:
+            return
+        with self.writer.connection() as con:
+            pids = save_papers(con, [p.stored for p in papers])
+            for p in papers:
+                for stage, reason in p.stored[0].warnings.items():  # a fallback that kept the file (GROBID failed)
+                    record_error(con, self.summary.run_id, str(p.path), p.sha256, stage, reason)
+        self.known.update((p.sha256, pid) for p, pid in zip(papers, pids, strict=True))

@@ -102,6 +102,15 @@ class Extraction(BaseModel):
     extractor: str = "offline"
 
 
+class ExtraEvidence(BaseModel, frozen=True):
+    """Evidence of a duplicate record that was collapsed into the record with this `kind` and `key`."""
+
+    kind: str
+    key: str
+    evidence: Evidence
+    mention: str | None = None
+
+
 def record_id(paper_id: str, kind: str, key: str) -> str:
     """A stable id for a record, so review decisions survive re-extraction of the same paper."""
     return hashlib.sha1(f"{paper_id}|{kind}|{key}".encode()).hexdigest()[:16]

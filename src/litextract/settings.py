@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     reviewer: str = Field(default="reviewer", description="name stored with review edits")
     cache_dir: Path = Field(default=Path(".litextract-cache"), description="TEI and LLM response caches")
     max_pages: int = Field(default=500, description="longer PDFs are refused with a recorded reason")
+    workers: int | None = Field(
+        default=None, ge=1, description="processes that parse and extract; default one per CPU (1 with GROBID/LLM)"
+    )
 
     # GROBID (optional second parser)
     grobid_url: str | None = Field(default=None, description="e.g. http://localhost:8070")

@@ -87,8 +87,9 @@ def run(paths: list[Path], settings: Settings, force: bool) -> None:
         done.append(outcome)
         bar.progress(len(done) / len(paths), text=f"{len(done)}/{len(paths)}: {outcome.path.name} {outcome.status}")
 
+    in_process = settings.model_copy(update={"workers": 1})  # no worker processes forked from the server
     with data.exclusive():
-        summary = ingest(paths, settings, force=force, on_file=on_file)
+        summary = ingest(paths, in_process, force=force, on_file=on_file)
     bar.empty()
     st.dataframe(
         pd.DataFrame(

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from litextract.dedup import collapse
 from litextract.document import Document
 from litextract.extract import make_extractor
-from litextract.ingest import process
+from litextract.prepare import process
 from litextract.settings import Settings
 from litextract.store import connect, queries
 from litextract.store.write import finish_run, record_error, save_paper, start_run
@@ -62,8 +63,9 @@ def reextract(
                 doc = Document.model_validate_json(text)
                 try:
                     extraction = process(doc, extractor)
+                    collapsed = collapse(extraction)
                     with connect(settings.db) as con:
-                        save_paper(con, doc, extraction)
+                        save_paper(con, doc, collapsed.extraction, collapsed.extra)
                     n = len(extraction.datasets) + len(extraction.models) + len(extraction.results)
                     outcome = Reextracted(pid, doc.file, True, n)
                 except Exception as exc:  # one paper's failure is recorded; the others go on

@@ -1,14 +1,16 @@
-"""Writes: one paper per transaction, runs and errors. Reviewed records always survive a re-extraction."""
+"""Writes: papers with their records (one transaction per batch), runs and errors. Reviewed records always
+survive a re-extraction."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
 from litextract.document import Document
-from litextract.records import Dataset, Extraction, Model, Result, record_id
+from litextract.records import Dataset, Extraction, ExtraEvidence, Model, Result, record_id
 from litextract.store import transaction
 
 RECORD_TABLES = ("datasets", "models", "results")
@@ -77,69 +79,111 @@ def _evidence(e: Any, extractor: str) -> dict[str, Any]:
     }
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], verb: str = "INSERT") -> None:
     if not rows:
         return
-    columns = list(rows[0])
-    row_marks = "(" + ", ".join("?" for _ in columns) + ")"
-    # one multi-row statement: DuckDB's executemany runs a statement per row, ~20x slower here
-    con.execute(
-        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES {', '.join(row_marks for _ in rows)}",
-        [row[c] for row in rows for c in columns],
-    )
+    # the rows as one list-of-structs parameter: ~10x faster than a multi-row VALUES list, ~100x than executemany
+    con.execute(f"{verb} INTO {table} BY NAME SELECT unnest(?, recursive := true)", [rows])
 
 
-def save_paper(con: duckdb.DuckDBPyConnection, doc: Document, extraction: Extraction) -> str:
-    """Store (or replace) one paper with its document and records, in one transaction; returns paper_id.
-
-    Records a reviewer has accepted, edited or rejected are kept exactly as reviewed.
-    """
-    pid = paper_id_of(doc.sha256)
+def _paper_row(doc: Document, extraction: Extraction) -> dict[str, Any]:
     p = extraction.paper
-    rows = {
-        "datasets": [_dataset_row(pid, d, extraction.extractor) for d in extraction.datasets],
-        "models": [_model_row(pid, m, extraction.extractor) for m in extraction.models],
-        "results": [_result_row(pid, r, extraction.extractor) for r in extraction.results],
+    return {
+        "paper_id": paper_id_of(doc.sha256),
+        "sha256": doc.sha256,
+        "file": doc.file,
+        "path": doc.path,
+        "n_pages": doc.n_pages,
+        "title": p.title,
+        "authors": p.authors,
+        "year": p.year,
+        "venue": p.venue,
+        "venue_type": p.venue_type,
+        "doi": p.doi,
+        "arxiv_id": p.arxiv_id,
+        "uses_deep_learning": p.uses_deep_learning,
+        "uses_medical_imaging": p.uses_medical_imaging,
+        "evidence": json.dumps({k: e.model_dump() for k, e in p.evidence.items()}),
+        "field_sources": json.dumps(doc.field_sources),
+        "parser": doc.parser,
+        "extractor": extraction.extractor,
     }
+
+
+def _extra_row(pid: str, x: ExtraEvidence) -> dict[str, Any]:
+    e = x.evidence
+    return {
+        "record_id": record_id(pid, x.kind, x.key),
+        "paper_id": pid,
+        "kind": x.kind,
+        "page": e.page,
+        "quote": e.quote,
+        "mention": x.mention,
+        "verified": e.verified,
+        "score": e.score,
+        "source": e.source,
+    }
+
+
+def save_papers(
+    con: duckdb.DuckDBPyConnection, papers: Sequence[tuple[Document, Extraction, Sequence[ExtraEvidence]]]
+) -> list[str]:
+    """Store (or replace) papers with their documents, records and the evidence of their collapsed duplicate
+    records (see `dedup.collapse`), all in one transaction; returns their paper_ids.
+
+    Records a reviewer has accepted, edited or rejected are kept exactly as reviewed, with their evidence.
+    """
+    pids = [paper_id_of(doc.sha256) for doc, _, _ in papers]
+    rows: dict[str, list[dict[str, Any]]] = {"datasets": [], "models": [], "results": [], "record_evidence": []}
+    for pid, (_, extraction, extra) in zip(pids, papers, strict=True):
+        source = extraction.extractor
+        rows["datasets"] += [_dataset_row(pid, d, source) for d in extraction.datasets]
+        rows["models"] += [_model_row(pid, m, source) for m in extraction.models]
+        rows["results"] += [_result_row(pid, r, source) for r in extraction.results]
+        rows["record_evidence"] += [_extra_row(pid, x) for x in extra]
     with transaction(con):
-        con.execute("DELETE FROM papers WHERE paper_id = ?", [pid])
-        con.execute(
-            "INSERT INTO papers (paper_id, sha256, file, path, n_pages, title, authors, year, venue, venue_type, doi,"
-            " arxiv_id, uses_deep_learning, uses_medical_imaging, evidence, field_sources, parser, extractor)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                pid,
-                doc.sha256,
-                doc.file,
-                doc.path,
-                doc.n_pages,
-                p.title,
-                p.authors,
-                p.year,
-                p.venue,
-                p.venue_type,
-                p.doi,
-                p.arxiv_id,
-                p.uses_deep_learning,
-                p.uses_medical_imaging,
-                json.dumps({k: e.model_dump() for k, e in p.evidence.items()}),
-                json.dumps(doc.field_sources),
-                doc.parser,
-                extraction.extractor,
-            ],
-        )
-        con.execute(
-            "INSERT OR IGNORE INTO files (sha256, path, file) VALUES (?, ?, ?)", [doc.sha256, doc.path, doc.file]
-        )
-        con.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", [pid, doc.parser, doc.model_dump_json()])
-        for table in RECORD_TABLES:
-            reviewed = con.execute(
-                f"SELECT record_id FROM {table} WHERE paper_id = ? AND review_status IS NOT NULL", [pid]
-            ).fetchall()
-            keep = {r[0] for r in reviewed}
-            con.execute(f"DELETE FROM {table} WHERE paper_id = ? AND review_status IS NULL", [pid])
-            _insert(con, table, [row for row in rows[table] if row["record_id"] not in keep])
-    return pid
+        reviewed = _replace(con, pids)
+        _insert(con, "papers", [_paper_row(doc, extraction) for doc, extraction, _ in papers])
+        files = [{"sha256": d.sha256, "path": d.path, "file": d.file} for d, _, _ in papers]
+        _insert(con, "files", files, "INSERT OR IGNORE")
+        documents = [
+            {"paper_id": pid, "parser": d.parser, "document": d.model_dump_json()}
+            for pid, (d, _, _) in zip(pids, papers, strict=True)
+        ]
+        _insert(con, "documents", documents)
+        for table, table_rows in rows.items():
+            _insert(con, table, [row for row in table_rows if row["record_id"] not in reviewed])
+    return pids
+
+
+def _replace(con: duckdb.DuckDBPyConnection, pids: list[str]) -> set[str]:
+    """Delete what is stored of these papers except reviewed records (and their evidence); returns the ids of
+    those reviewed records. New papers cost one query: DuckDB pays ~1-3 ms per statement."""
+    these = "paper_id IN (SELECT unnest(?::VARCHAR[]))"
+    stored = [r[0] for r in con.execute(f"SELECT paper_id FROM papers WHERE {these}", [pids]).fetchall()]
+    if not stored:
+        return set()
+    reviewed_sql = " UNION ALL ".join(
+        f"SELECT record_id FROM {table} WHERE {these} AND review_status IS NOT NULL" for table in RECORD_TABLES
+    )
+    reviewed = {r[0] for r in con.execute(reviewed_sql, [stored] * len(RECORD_TABLES)).fetchall()}
+    for table in ("papers", "documents"):
+        con.execute(f"DELETE FROM {table} WHERE {these}", [stored])
+    for table in RECORD_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE {these} AND review_status IS NULL", [stored])
+    con.execute(
+        f"DELETE FROM record_evidence WHERE {these} AND merge_id IS NULL"
+        " AND record_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+        [stored, sorted(reviewed)],
+    )
+    return reviewed
+
+
+def save_paper(
+    con: duckdb.DuckDBPyConnection, doc: Document, extraction: Extraction, extra: Sequence[ExtraEvidence] = ()
+) -> str:
+    """`save_papers` for one paper; returns its paper_id."""
+    return save_papers(con, [(doc, extraction, extra)])[0]
 
 
 def add_file(con: duckdb.DuckDBPyConnection, sha256: str, path: str, file: str) -> None:
