@@ -137,35 +137,60 @@ def test_interrupted_run_keeps_the_database_consistent_and_the_next_run_finishes
     assert len(stored_titles(settings)) == 4
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_killed_run_leaves_a_usable_database_and_no_worker_processes(tmp_path: Path, settings: Settings) -> None:
+def start_cli_ingest(tmp_path: Path, settings: Settings, pages: int = 20) -> subprocess.Popen[bytes]:
+    """`litextract ingest` of 12 PDFs with 2 workers in its own process group, half a second after it created
+    the database."""
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(12):
-        write_pdf(folder / f"p{i:02}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0]] + [PAPER_PAGES[1]] * 20)
+        write_pdf(folder / f"p{i:02}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0]] + [PAPER_PAGES[1]] * pages)
     env = {**os.environ, "LITEXTRACT_DB": str(settings.db), "LITEXTRACT_WORKERS": "2"}
     command = [sys.executable, "-m", "litextract", "ingest", str(folder)]
-    proc = subprocess.Popen(command, env=env, start_new_session=True)  # its workers share its process group
+    proc = subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if settings.db.exists() and settings.db.stat().st_size > 0:
             time.sleep(0.5)
             break
         time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    summary = ingest([folder], settings)
-    assert not summary.failed
-    assert len(stored_titles(settings)) == 12
-    deadline = time.monotonic() + 10
+    return proc
+
+
+def group_ends(pgid: int, seconds: float = 10) -> bool:
+    """Whether every process of the group (the ingest and its workers) is gone within `seconds`."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            os.killpg(proc.pid, 0)  # some process of the killed run's group is still alive
+            os.killpg(pgid, 0)
         except ProcessLookupError:
-            break
+            return True
         time.sleep(0.1)
-    else:
-        pytest.fail("worker processes outlived the killed ingest")
+    return False
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_killed_run_leaves_a_usable_database_and_no_worker_processes(tmp_path: Path, settings: Settings) -> None:
+    proc = start_cli_ingest(tmp_path, settings)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    summary = ingest([tmp_path / "in"], settings)
+    assert not summary.failed
+    assert len(stored_titles(settings)) == 12
+    assert group_ends(proc.pid), "worker processes outlived the killed ingest"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups")
+def test_ctrl_c_stops_the_ingest_and_its_workers_and_keeps_what_is_stored(tmp_path: Path, settings: Settings) -> None:
+    proc = start_cli_ingest(tmp_path, settings, pages=150)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group gets it
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130  # 12 x 151 pages take 2 workers well over the half second before Ctrl-C
+    assert "interrupted" in stderr.decode() and "Traceback" not in stderr.decode()  # no worker tracebacks
+    assert group_ends(proc.pid)
+    stored = len(stored_titles(settings))
+    summary = ingest([tmp_path / "in"], settings)
+    assert [o.status for o in summary.outcomes].count("unchanged") == stored
+    assert len(stored_titles(settings)) == 12
 
 
 def test_a_paper_that_cannot_be_stored_fails_alone(

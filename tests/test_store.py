@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -112,3 +113,14 @@ def test_writer_keeps_its_connection_for_one_turn_then_gives_the_database_back(t
     assert other_process_can_read(db)
     with connect(db, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)
+
+
+def test_an_interrupted_statement_is_a_keyboard_interrupt(tmp_path: Path) -> None:
+    """DuckDB reports Ctrl-C as an error of its own, which the ingest's per-paper error handling would swallow."""
+    with pytest.raises(KeyboardInterrupt), connect(tmp_path / "i.duckdb") as con:
+        threading.Timer(0.3, con.interrupt).start()
+        con.execute("SELECT count(*) FROM range(100000000000) t(x) WHERE x % 7 = 3").fetchall()
+    with pytest.raises(KeyboardInterrupt), connect(tmp_path / "i.duckdb"):
+        raise RuntimeError("Query interrupted")  # what DuckDB 2.0 raises when SIGINT stops a statement
+    with pytest.raises(RuntimeError), connect(tmp_path / "i.duckdb"):
+        raise RuntimeError("some other failure")

@@ -108,9 +108,24 @@ def connect(
             with connect(path, wait=wait):
                 pass
             con = duckdb.connect(str(path), read_only=True)
-        yield con
+        with ctrl_c():
+            yield con
     finally:
         con.close()
+
+
+@contextmanager
+def ctrl_c() -> Iterator[None]:
+    """Ctrl-C during a DuckDB statement raises DuckDB's own error (RuntimeError('Query interrupted') in 2.0),
+    which an `except Exception` on the way up would swallow; here it becomes the KeyboardInterrupt it was."""
+    try:
+        yield
+    except duckdb.InterruptException as exc:
+        raise KeyboardInterrupt from exc
+    except RuntimeError as exc:
+        if str(exc) == "Query interrupted":
+            raise KeyboardInterrupt from exc
+        raise
 
 
 @contextmanager
@@ -142,7 +157,8 @@ class Writer:
             self._con = self._held.enter_context(connect(self.db))
             self._since = time.monotonic()
         try:
-            yield self._con
+            with ctrl_c():
+                yield self._con
         finally:
             if self.time_left() <= 0:
                 self.release()
