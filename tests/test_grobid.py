@@ -156,8 +156,7 @@ def test_prefetch_fills_the_cache_concurrently(settings: Settings, server: FakeG
     pdfs = [write_pdf(tmp_path / f"p{i}.pdf", [f"Paper number {i}\n{2020 + i}"]) for i in range(4)]
     server.faults = ["slow:0.3"] * 4
     parser = GrobidParser(grobid_settings(settings, server.url, grobid_concurrency=2))
-    skip = {sha256_of(pdfs[3].read_bytes())}
-    assert parser.prefetch([*pdfs, pdfs[0]], skip=skip) == 3
+    assert parser.prefetch({sha256_of(p.read_bytes()): p for p in pdfs[:3]}) == 3
     assert len(server.uploads) == 3 and server.max_in_flight == 2
     assert all(parse(parser, p).parser == "grobid+pymupdf" for p in pdfs[:3])
     assert len(server.uploads) == 3

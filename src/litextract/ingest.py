@@ -101,7 +101,7 @@ def ingest(
         run.writer.release()  # before worker processes start, and while GROBID is busy
         prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
         if prefetch is not None:
-            prefetch([j.path for j in jobs])
+            prefetch({j.sha256: j.path for j in jobs})
         with preparing(jobs, Preparer(parser, extractor, resolver), worker_count(settings, len(jobs))) as pending:
             run.store_as_ready(pending)
         run.copies(copies)

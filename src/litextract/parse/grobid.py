@@ -22,14 +22,13 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
 from litextract.document import Document
-from litextract.parse import sha256_of
 from litextract.parse.merge import merge
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.parse.tei import TEIError, parse_tei, tei_to_document
@@ -149,17 +148,11 @@ class GrobidParser:
             return None
         return self.fetch(data, sha256, name)
 
-    def prefetch(self, paths: Iterable[Path], skip: Collection[str] = ()) -> int:
-        """Fetch the TEI of every file not cached yet (and whose sha256 is not in `skip`), `grobid_concurrency`
-        at a time, into the cache; returns how many were fetched. Failures are kept for `parse` to report."""
-        todo: dict[str, Path] = {}
-        for path in paths:
-            try:
-                sha256 = sha256_of(path.read_bytes())
-            except OSError:
-                continue  # the ingest loop reports unreadable files
-            if sha256 not in skip and not self.cache.path(sha256).exists():
-                todo.setdefault(sha256, path)
+    def prefetch(self, files: Mapping[str, Path]) -> int:
+        """Fetch the TEI of these files (sha256 → path, as the caller hashed them) not cached yet,
+        `grobid_concurrency` at a time, into the cache; returns how many were fetched. Failures are kept for
+        `parse` to report."""
+        todo = {sha256: path for sha256, path in files.items() if not self.cache.path(sha256).exists()}
         if self.down or not todo:
             return 0
 
