@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from litextract import cli
 from litextract.cli import app
 from litextract.eval import (
     Extracted,
@@ -17,9 +18,12 @@ from litextract.eval import (
     ExtractedModel,
     ExtractedResult,
     PaperScore,
+    Report,
     Scorer,
     evaluate,
     match,
+    read_group,
+    size_agrees,
     title_matches,
     venue_matches,
 )
@@ -42,9 +46,11 @@ def gold(**overrides: Any) -> Gold:
         "venue_type": "journal",
         "doi": "10.5555/JAI.2023.1",
         "uses_deep_learning": True,
+        "uses_medical_imaging": True,
         "datasets": [
             {"name": "NIH Pancreas-CT", "aliases": ["NIH pancreas collection"], "modality": "CT",
-             "tasks": ["classification"]},
+             "tasks": ["classification"], "body_part": "pancreas", "size": {"patients": 82, "scans": 82},
+             "url": "https://doi.org/10.7937/K9/TCIA.2016.tNB1kqBU"},
             {"name": "MSD Pancreas", "aliases": [], "modality": "CT", "tasks": ["classification"]},
         ],
         "models": [
@@ -52,10 +58,11 @@ def gold(**overrides: Any) -> Gold:
             {"name": "VGG16", "backbone": "VGG16", "task": "classification", "proposed": False},
         ],
         "results": [
-            {"model": "PancNet", "dataset": "MSD Pancreas", "metric": "accuracy", "value": 0.942},
-            {"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971},
+            {"model": "PancNet", "dataset": "MSD Pancreas", "metric": "accuracy", "value": 0.942, "split": "test"},
+            {"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971, "split": "test"},
             {"model": "VGG16", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.934},
-            {"model": "PancNet", "dataset": "NIH Pancreas-CT", "metric": "dice", "value": 0.837},
+            {"model": "PancNet", "dataset": "NIH Pancreas-CT", "metric": "dice", "value": 0.837,
+             "split": "cross-validation"},
         ],
     }
     return Gold.model_validate({**data, **overrides})
@@ -69,14 +76,17 @@ def perfect() -> Extracted:
         venue_type="journal",
         doi="https://doi.org/10.5555/jai.2023.1",
         uses_deep_learning=True,
-        datasets=[ExtractedDataset("Pancreas-CT", "computed tomography", ["classification"]),
+        uses_medical_imaging=True,
+        datasets=[ExtractedDataset("Pancreas-CT", "computed tomography", ["classification"], "Pancreas",
+                                   "http://dx.doi.org/10.7937/k9/tcia.2016.tnb1kqbu/", {"patients": 82}),
                   ExtractedDataset("MSD Task07", "CT", ["diagnosis"])],
-        models=[ExtractedModel("PancNet", "ResNet50", "classification"), ExtractedModel("VGG-16", "VGG16", None)],
+        models=[ExtractedModel("PancNet", "ResNet50", "classification", proposed=True),
+                ExtractedModel("VGG-16", "VGG16", None)],
         results=[
-            ExtractedResult("PancNet", "MSD Pancreas", "acc", 0.942),
-            ExtractedResult("PancNet", "MSD Pancreas", "AUROC", 0.9712),
+            ExtractedResult("PancNet", "MSD Pancreas", "acc", 0.942, "test"),
+            ExtractedResult("PancNet", "MSD Pancreas", "AUROC", 0.9712, "Test"),
             ExtractedResult("VGG16", "Decathlon Pancreas", "auc", 0.934),
-            ExtractedResult("PancNet", "NIH Pancreas-CT", "DSC", 0.837),
+            ExtractedResult("PancNet", "NIH Pancreas-CT", "DSC", 0.837, "cross validation"),
         ],
     )
 
@@ -91,6 +101,10 @@ def test_a_perfect_extraction_in_other_spellings_scores_full_marks() -> None:
         assert (counts.fp, counts.fn) == (0, 0), (name, s.missed[name], s.spurious[name])
         assert counts.f1 == 1.0
     assert all(s.correct.values()), s.correct
+    # own backbone 1 (PancNet); NIH Pancreas-CT's modality, body part, size and URL; three results with a split
+    assert {f: (t.right, t.total) for f, t in s.items.items()} == {
+        "own_backbone": (1, 1), "dataset_modality": (2, 2), "dataset_body_part": (1, 1), "dataset_size": (1, 1),
+        "dataset_url": (1, 1), "result_split": (3, 3)}
 
 
 def test_a_similar_but_different_dataset_does_not_match() -> None:
@@ -298,3 +312,125 @@ def test_review_decisions_count(tmp_path: Path, settings: Settings) -> None:
         after = evaluate(con, gold_dir).papers[0]
     assert before.correct["year"] and not after.correct["year"]
     assert after.counts["results"].tp == 0 and after.counts["results"].fp == 0
+
+
+# --- the measures added for issues 14/15: hand-made examples, figures computed by hand -----------------------
+
+
+def test_own_model_backbone_needs_a_proposed_model_on_that_backbone() -> None:
+    g = gold(models=[
+        {"name": "PancNet", "backbone": "ResNet-50", "proposed": True},
+        {"name": "PancNet-L", "backbone": "DenseNet-121", "proposed": True},
+        {"name": "PancNet-S", "backbone": None, "proposed": True},  # no backbone: not scored
+        {"name": "VGG16", "backbone": "VGG16", "proposed": False},  # a baseline: not scored
+    ])
+    ex = Extracted(models=[
+        ExtractedModel("Ours", "resnet50", proposed=True),  # right: the name does not matter, the backbone does
+        ExtractedModel("DenseNet-121", "DenseNet-121", proposed=False),  # right backbone, but not proposed
+        ExtractedModel("VGG16", "VGG16", proposed=True),  # a proposed model on a baseline's backbone
+    ])
+    s = score(ex, g)
+    assert (s.items["own_backbone"].right, s.items["own_backbone"].total) == (1, 2)
+    assert s.missed["own_backbone"] == ["PancNet-L: DenseNet-121"]
+    assert score(None, g).items["own_backbone"].total == 2 and score(None, g).items["own_backbone"].right == 0
+
+
+def test_screening_flags_are_right_only_together() -> None:
+    control = gold(uses_deep_learning=True, uses_medical_imaging=False)  # deep learning on signals
+    both = perfect()
+    report = Report("g", [score(both), score(both, control), score(Extracted(uses_deep_learning=True), control)])
+    acc = report.accuracy()
+    # paper 1 both right; paper 2 imaging wrong; paper 3 imaging None where the gold says False: wrong
+    assert (acc["uses_deep_learning"].right, acc["uses_medical_imaging"].right, acc["screening"].right) == (3, 1, 1)
+    assert acc["screening"].total == 3 and acc["screening"].accuracy == pytest.approx(1 / 3)
+
+
+def test_modalities_are_scored_as_the_papers_set() -> None:
+    g = gold(datasets=[{"name": "A", "modality": "CT"}, {"name": "B", "modality": "computed tomography"},
+                       {"name": "C", "modality": "MRI"}], results=[])
+    ex = Extracted(datasets=[ExtractedDataset("X", "CT"), ExtractedDataset("Y", "X-ray"), ExtractedDataset("Z")])
+    c = score(ex, g).counts["modalities"]
+    assert (c.tp, c.fp, c.fn) == (1, 1, 1)  # {CT, MRI} against {CT, X-ray}
+
+
+def test_attributes_of_matched_datasets() -> None:
+    g = gold(datasets=[
+        {"name": "LIDC-IDRI", "modality": "CT", "body_part": "lung (nodules)", "size": {"patients": 1010,
+                                                                                       "scans": 1018}},
+        {"name": "DRIVE", "modality": "fundus", "body_part": "retina", "size": {"images": 40},
+         "url": "https://drive.grand-challenge.org/"},
+        {"name": "STARE", "modality": "fundus", "body_part": "retina", "size": {"images": 20}},
+        {"name": "CHASE_DB1", "modality": "fundus"},  # not extracted: none of its attributes are scored
+    ], results=[])
+    ex = Extracted(datasets=[
+        ExtractedDataset("LIDC-IDRI", "CT", body_part="Lung", size={"scans": 1018, "images": 244527}),
+        ExtractedDataset("DRIVE", "fundus", body_part="eye", url="http://www.drive.grand-challenge.org",
+                         size={"images": 40}),
+        ExtractedDataset("STARE", "OCT", body_part="retina (vessels)", size={"images": 400}),
+    ])
+    s = score(ex, g)
+    tallies = {f: (t.right, t.total) for f, t in s.items.items() if f.startswith("dataset_")}
+    # modality 2/3 (STARE wrong); body part 2/3 (DRIVE's "eye" is not "retina"); size 2/3: LIDC's scans agree
+    # (its images are not in the gold), DRIVE agrees, STARE's 400 images contradict 20; URL 1/1
+    assert tallies == {"dataset_modality": (2, 3), "dataset_body_part": (2, 3), "dataset_size": (2, 3),
+                       "dataset_url": (1, 1)}
+    assert s.missed["dataset_body_part"] == ["DRIVE: retina (extracted eye)"]
+
+
+def test_size_agrees_only_on_a_shared_unit_without_contradiction() -> None:
+    assert size_agrees({"patients": 82}, {"patients": 82, "scans": 82})
+    assert not size_agrees({"images": 82}, {"patients": 82})  # no shared unit
+    assert not size_agrees({"patients": 82, "scans": 80}, {"patients": 82, "scans": 82})
+    assert not size_agrees({}, {"patients": 82})
+
+
+def test_split_is_scored_on_matched_results_whose_gold_has_one() -> None:
+    ex = Extracted(results=[
+        ExtractedResult("PancNet", "MSD Pancreas", "accuracy", 0.942, "test"),  # right
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, "validation"),  # wrong split
+        ExtractedResult("VGG16", "MSD Pancreas", "auc", 0.934, "test"),  # gold has no split: not scored
+        ExtractedResult("PancNet", "NIH Pancreas-CT", "dice", 0.837),  # no split extracted: wrong
+        ExtractedResult("PancNet", "NIH Pancreas-CT", "dice", 0.9, "test"),  # unmatched: not scored
+    ])
+    s = score(ex)
+    assert (s.items["result_split"].right, s.items["result_split"].total) == (1, 3)
+    assert s.missed["result_split"][0] == "PancNet | MSD Pancreas | auc = 0.971: split test (extracted validation)"
+
+
+def test_groups_score_their_papers_apart(tmp_path: Path) -> None:
+    a, b = score(perfect(), gold(file="a.pdf")), score(None, gold(file="b.pdf"))
+    a.gold_file, b.gold_file = "a.gold.json", "b.gold.json"
+    report = Report("g", [a, b])
+    listing = tmp_path / "new.txt"
+    listing.write_text("# the newest\nb.pdf\n\nnot-there.gold.json\n", encoding="utf-8")
+    report.add_group("new", read_group(listing), str(listing))
+    report.add_group("old", ["a.gold.json"])
+    assert report.errors == [f"{listing}: not-there.gold.json: not a gold paper of g"]
+    data = report.to_json()
+    assert data["groups"]["new"]["files"] == ["b.gold.json"] and data["groups"]["new"]["n_found"] == 0
+    assert data["groups"]["old"]["fields"]["results"]["recall"] == 1.0
+    assert data["groups"]["new"]["fields"]["results"]["recall"] == 0.0
+    assert data["fields"]["results"]["recall"] == 0.5  # 4 of 8 gold results over both papers
+    assert data["fields"]["own_backbone"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+
+
+def test_eval_groups_and_per_paper_at_80_columns(tmp_path: Path, settings: Settings,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli.console, "width", 80)
+    _ingest([CORPUS], settings.db)
+    names = sorted(p.name for p in gold_files(CORPUS))
+    listing = tmp_path / "first.txt"
+    listing.write_text("\n".join(names[:3]) + "\n", encoding="utf-8")
+    args = ["eval", "--gold", str(CORPUS), "--db", str(settings.db), "--group", f"first={listing}"]
+    data = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
+    assert data["groups"]["first"]["n_gold"] == 3 and data["groups"]["first"]["files"] == names[:3]
+    assert data["fields"]["screening"]["total"] == 7 and "result_split" in data["papers"][0]["fields"]
+    result = CliRunner().invoke(app, [*args, "--per-paper"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert any(line.strip() == "first: 3 gold papers" for line in lines)
+    assert any("own backbone" in line for line in lines)
+    assert sum(line.endswith(".pdf") for line in lines) == 7  # one line per paper, then its figures
+    bad = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db), "--group", "x"])
+    assert bad.exit_code == 2 and "NAME=FILE" in bad.output

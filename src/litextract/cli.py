@@ -247,24 +247,53 @@ def _read(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 def eval_(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of X.gold.json files (docs/gold-format.md).")],
     db: DbOption = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option("--group", help="NAME=FILE: also score the gold papers listed in FILE (one gold file name a "
+                                     "line) as a group; repeatable."),
+    ] = None,
+    per_paper: Annotated[bool, typer.Option("--per-paper", help="Also print one row per gold paper.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Score the database against gold annotations: precision/recall/F1 per field (docs/evaluation.md)."""
-    from litextract.eval import evaluate
+    """Score the database against gold annotations: precision/recall/F1 and accuracy per field
+    (docs/evaluation.md)."""
+    from litextract.eval import evaluate, read_group
+    from litextract.gold import GoldError
 
     if not gold.is_dir():
         raise fail(f"{gold}: not a folder of gold files", 2)
+    groups: dict[str, tuple[Path, list[str]]] = {}
+    for spec in group or []:
+        name, sep, file = spec.partition("=")
+        if not sep or not name.strip() or not file.strip():
+            raise fail(f"--group {spec}: expected NAME=FILE", 2)
+        try:
+            groups[name.strip()] = (Path(file.strip()), read_group(Path(file.strip())))
+        except GoldError as exc:
+            raise fail(str(exc), 2) from exc
     with _read(db) as con:
         report = evaluate(con, gold)
+    for name, (path, files) in groups.items():
+        report.add_group(name, files, str(path))
     for line in report.errors:
         err.print(f"[red]✗[/red] {line}", highlight=False, soft_wrap=True)
     if as_json:
         print_json(report.to_json())
         return
-    columns = ["field", "tp", "fp", "fn", "precision", "recall", "f1", "accuracy"]
-    console.print(table(f"{len(report.papers)} gold papers in {gold}", columns, report.field_rows()))
-    per_paper = ["file", "datasets", "models", "backbones", "tasks", "results", "wrong"]
-    console.print(table("per paper: matched/gold +extra", per_paper, report.paper_rows(), {"file": 28, "wrong": 24}))
+    parts = [("all", report)] + [(name, report.group(name)) for name in report.groups]
+    for name, part in parts:
+        title = f"{name}: {len(part.papers)} gold papers" + (f" in {gold}" if part is report else "")
+        console.print(table(title, ["field", "P", "R", "F1", "tp", "fp", "fn"], part.set_rows()))
+        console.print(table(f"{name}: accuracy", ["field", "right", "of", "acc"], part.accuracy_rows()))
+    if per_paper:
+        console.print("\n[bold]per paper[/bold]: ds datasets, mod models, bb backbones, res results as "
+                      "matched/gold+extra;\nown bb (own model's backbone), split as right/of", highlight=False)
+        for row in report.paper_rows():
+            console.print(row.pop("file"), highlight=False, soft_wrap=True)
+            wrong = row.pop("wrong")
+            console.print("  " + "  ".join(f"{k} {v}" for k, v in row.items() if v), highlight=False)
+            if wrong:
+                console.print(f"  wrong: {wrong}", highlight=False)
     if report.missing:
         console.print(f"[yellow]not in the database:[/yellow] {', '.join(report.missing)}", highlight=False)
 

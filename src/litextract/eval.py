@@ -3,7 +3,9 @@
 Names match through the vocabulary's canonical forms and normalised keys, never by fuzzy similarity; a result
 matches on canonical metric, value (within `VALUE_TOLERANCE`) and dataset; each gold item is matched at most
 once, by a maximum bipartite matching. Set fields get true/false positives and misses (precision, recall, F1),
-single-valued fields get right or wrong (accuracy); totals are micro-averaged over papers.
+single-valued fields get right or wrong per paper, and item fields (the own model's backbone, the attributes of
+matched datasets, the qualifiers of matched results) right or wrong per gold item (accuracy); totals are
+micro-averaged over papers, for all gold papers and for each named group of them.
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ from litextract.store import queries
 from litextract.vocab import Kind, Vocabulary, key, vocabulary
 
 VALUE_TOLERANCE = 0.0005
-SET_FIELDS = ("datasets", "models", "backbones", "tasks", "results", "results_with_model")
-ACCURACY_FIELDS = ("title", "year", "venue", "venue_type", "doi", "modality", "uses_deep_learning")
+SET_FIELDS = ("datasets", "models", "backbones", "tasks", "modalities", "results", "results_with_model")
+PAPER_FIELDS = ("title", "year", "venue", "venue_type", "doi", "modality", "uses_deep_learning",
+                "uses_medical_imaging", "screening")
+RESULT_QUALIFIERS = ("split",)  # a matched result's fields that must also equal the gold's, when the gold has one
+ITEM_FIELDS = ("own_backbone", "dataset_modality", "dataset_body_part", "dataset_size", "dataset_url",
+               *(f"result_{q}" for q in RESULT_QUALIFIERS))
+ACCURACY_FIELDS = PAPER_FIELDS + ITEM_FIELDS
+SIZE_UNITS = ("patients", "images", "scans", "slices")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _WORDS = re.compile(r"[^0-9a-z]+")
 E = TypeVar("E")
@@ -37,6 +45,9 @@ class ExtractedDataset:
     name: str
     modality: str | None = None
     tasks: list[str] = field(default_factory=list)
+    body_part: str | None = None
+    url: str | None = None
+    size: dict[str, int] = field(default_factory=dict)  # unit (SIZE_UNITS) -> count, the units stated
 
 
 @dataclass
@@ -44,6 +55,7 @@ class ExtractedModel:
     name: str
     backbone: str | None = None
     task: str | None = None
+    proposed: bool = False
 
 
 @dataclass
@@ -52,6 +64,7 @@ class ExtractedResult:
     dataset: str | None
     metric: str
     value: float
+    split: str | None = None
 
 
 @dataclass
@@ -64,6 +77,7 @@ class Extracted:
     venue_type: str | None = None
     doi: str | None = None
     uses_deep_learning: bool | None = None
+    uses_medical_imaging: bool | None = None
     datasets: list[ExtractedDataset] = field(default_factory=list)
     models: list[ExtractedModel] = field(default_factory=list)
     results: list[ExtractedResult] = field(default_factory=list)
@@ -76,10 +90,18 @@ class Extracted:
             title=paper.get("title"), year=paper.get("year"), venue=paper.get("venue"),
             venue_type=paper.get("venue_type"), doi=paper.get("doi"),
             uses_deep_learning=paper.get("uses_deep_learning"),
-            datasets=[ExtractedDataset(d["name"], d.get("modality"), list(d.get("tasks") or [])) for d in datasets],
-            models=[ExtractedModel(m["name"], m.get("backbone"), m.get("task")) for m in models],
+            uses_medical_imaging=paper.get("uses_medical_imaging"),
+            datasets=[
+                ExtractedDataset(
+                    d["name"], d.get("modality"), list(d.get("tasks") or []), d.get("body_part"), d.get("url"),
+                    {u: d[f"size_{u}"] for u in SIZE_UNITS if d.get(f"size_{u}") is not None},
+                )
+                for d in datasets
+            ],
+            models=[ExtractedModel(m["name"], m.get("backbone"), m.get("task"), bool(m.get("proposed")))
+                    for m in models],
             results=[
-                ExtractedResult(r["model"], r.get("dataset"), r["metric"], float(r["value"]))
+                ExtractedResult(r["model"], r.get("dataset"), r["metric"], float(r["value"]), r.get("split"))
                 for r in results
                 if r.get("value") is not None
             ],
@@ -118,25 +140,61 @@ class Counts:
 
 
 @dataclass
+class Tally:
+    """Right answers out of the gold items an accuracy field is scored on."""
+
+    right: int = 0
+    total: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.right, self.total = self.right + other.right, self.total + other.total
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.total if self.total else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"correct": self.right, "total": self.total, "accuracy": _round(self.accuracy)}
+
+
+@dataclass
 class PaperScore:
     gold_file: str
     file: str
     paper_id: str | None = None
     matched_by: str | None = None  # "sha256" | "file" | None (not in the database)
     counts: dict[str, Counts] = field(default_factory=dict)
-    correct: dict[str, bool] = field(default_factory=dict)
-    missed: dict[str, list[str]] = field(default_factory=dict)
+    correct: dict[str, bool] = field(default_factory=dict)  # PAPER_FIELDS
+    items: dict[str, Tally] = field(default_factory=dict)  # ITEM_FIELDS
+    missed: dict[str, list[str]] = field(default_factory=dict)  # also the wrong items of ITEM_FIELDS
     spurious: dict[str, list[str]] = field(default_factory=dict)
+
+    def tally(self, name: str) -> Tally:
+        """An accuracy field of this paper as right / total (a paper field is one item)."""
+        if name in self.correct:
+            return Tally(int(self.correct[name]), 1)
+        return self.items[name]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "gold": self.gold_file, "file": self.file, "paper_id": self.paper_id, "matched_by": self.matched_by,
             "fields": {
                 **{f: self.counts[f].to_json() for f in SET_FIELDS},
-                **{f: self.correct[f] for f in ACCURACY_FIELDS},
+                **{f: self.correct[f] for f in PAPER_FIELDS},
+                **{f: self.items[f].to_json() for f in ITEM_FIELDS},
             },
             "missed": self.missed, "spurious": self.spurious,
         }
+
+
+# Short names of the fields for tables read at 80 columns (the JSON keeps the field names).
+LABELS = {
+    "results_with_model": "res+model", "venue_type": "venue type", "modality": "modality set",
+    "uses_deep_learning": "DL flag", "uses_medical_imaging": "imaging flag", "screening": "both flags",
+    "own_backbone": "own backbone", "dataset_modality": "ds modality", "dataset_body_part": "ds body part",
+    "dataset_size": "ds size", "dataset_url": "ds URL", **{f"result_{q}": f"res {q}" for q in RESULT_QUALIFIERS},
+}
+_PER_PAPER = {"datasets": "ds", "models": "mod", "backbones": "bb", "results": "res"}
 
 
 @dataclass
@@ -144,10 +202,24 @@ class Report:
     gold_dir: str
     papers: list[PaperScore] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    groups: dict[str, list[str]] = field(default_factory=dict)  # name -> gold file names (X.gold.json)
 
     @property
     def missing(self) -> list[str]:
         return [p.file for p in self.papers if p.paper_id is None]
+
+    def add_group(self, name: str, files: Sequence[str], source: str = "") -> None:
+        """Name a group of the gold papers by their gold file names (`X.gold.json`, or the PDF's `X.pdf`); a
+        name that is no scored gold paper is reported in `errors`."""
+        by_name = {n: p.gold_file for p in self.papers for n in (p.gold_file, p.file)}
+        unknown = [f for f in files if f not in by_name]
+        self.errors += [f"{source or name}: {f}: not a gold paper of {self.gold_dir}" for f in unknown]
+        self.groups[name] = list(dict.fromkeys(by_name[f] for f in files if f in by_name))
+
+    def group(self, name: str) -> Report:
+        """The report of one group's papers."""
+        members = set(self.groups[name])
+        return Report(self.gold_dir, [p for p in self.papers if p.gold_file in members])
 
     def totals(self) -> dict[str, Counts]:
         totals = {f: Counts() for f in SET_FIELDS}
@@ -156,41 +228,64 @@ class Report:
                 totals[f].add(paper.counts[f])
         return totals
 
-    def accuracy(self) -> dict[str, tuple[int, int]]:
-        """(correct, total) per single-valued field."""
-        return {f: (sum(p.correct[f] for p in self.papers), len(self.papers)) for f in ACCURACY_FIELDS}
+    def accuracy(self) -> dict[str, Tally]:
+        """Right / total per accuracy field: papers for PAPER_FIELDS, gold items for ITEM_FIELDS."""
+        tallies = {f: Tally() for f in ACCURACY_FIELDS}
+        for paper in self.papers:
+            for f in ACCURACY_FIELDS:
+                tallies[f].add(paper.tally(f))
+        return tallies
 
-    def field_rows(self) -> list[dict[str, Any]]:
-        """One row per field for people: counts, precision, recall and F1, or accuracy."""
-        rows: list[dict[str, Any]] = [
-            {"field": f, "tp": c.tp, "fp": c.fp, "fn": c.fn, "precision": _pct(c.precision),
-             "recall": _pct(c.recall), "f1": _pct(c.f1)}
-            for f, c in self.totals().items()
-        ]
-        rows += [{"field": f, "accuracy": f"{_pct(c / n if n else None)} ({c}/{n})"}
-                 for f, (c, n) in self.accuracy().items()]
-        return rows
+    def set_rows(self) -> list[dict[str, Any]]:
+        """One row per set field for people: precision, recall, F1 and the counts."""
+        return [{"field": LABELS.get(f, f), "P": _pct(c.precision), "R": _pct(c.recall), "F1": _pct(c.f1),
+                 "tp": c.tp, "fp": c.fp, "fn": c.fn}
+                for f, c in self.totals().items()]
+
+    def accuracy_rows(self) -> list[dict[str, Any]]:
+        """One row per accuracy field for people: right, of how many, accuracy (fields with no item left out)."""
+        return [{"field": LABELS.get(f, f), "right": t.right, "of": t.total, "acc": _pct(t.accuracy)}
+                for f, t in self.accuracy().items() if t.total]
 
     def paper_rows(self) -> list[dict[str, Any]]:
-        """One row per gold paper for people: matched/gold +extra per set field, and the wrong single fields."""
+        """One row per gold paper for people: matched/gold +extra of the main set fields, right/total of the own
+        model's backbone and of the result split, and the paper fields that are wrong."""
         return [
             {"file": p.file if p.paper_id else f"{p.file} (not in database)",
-             **{f: f"{p.counts[f].tp}/{p.counts[f].tp + p.counts[f].fn} +{p.counts[f].fp}" for f in SET_FIELDS},
-             "wrong": " ".join(f for f in ACCURACY_FIELDS if not p.correct[f])}
+             **{label: f"{p.counts[f].tp}/{p.counts[f].tp + p.counts[f].fn}+{p.counts[f].fp}"
+                for f, label in _PER_PAPER.items()},
+             **{label: f"{p.items[f].right}/{p.items[f].total}" if p.items[f].total else ""
+                for f, label in (("own_backbone", "own bb"), ("result_split", "split"))},
+             "wrong": ", ".join(LABELS.get(f, f) for f in PAPER_FIELDS if not p.correct[f])}
             for p in self.papers
         ]
 
+    def fields_json(self) -> dict[str, Any]:
+        return {**{f: c.to_json() for f, c in self.totals().items()},
+                **{f: t.to_json() for f, t in self.accuracy().items()}}
+
     def to_json(self) -> dict[str, Any]:
-        accuracy = {
-            f: {"correct": c, "total": n, "accuracy": _round(c / n if n else None)}
-            for f, (c, n) in self.accuracy().items()
-        }
+        groups = {}
+        for name, files in self.groups.items():
+            part = self.group(name)
+            groups[name] = {"n_gold": len(part.papers), "n_found": len(part.papers) - len(part.missing),
+                            "files": files, "fields": part.fields_json()}
         return {
             "gold_dir": self.gold_dir, "n_gold": len(self.papers), "n_found": len(self.papers) - len(self.missing),
             "missing": self.missing, "errors": self.errors,
-            "fields": {**{f: c.to_json() for f, c in self.totals().items()}, **accuracy},
+            "fields": self.fields_json(), "groups": groups,
             "papers": [p.to_json() for p in self.papers],
         }
+
+
+def read_group(path: Path) -> list[str]:
+    """The gold file names listed in `path`, one a line (blank lines and `#` comments ignored); GoldError with
+    the file and the reason when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: cannot read the group file: {exc}") from exc
+    return [n for line in text.splitlines() if (n := line.split("#", 1)[0].strip())]
 
 
 def _round(x: float | None) -> float | None:
@@ -241,6 +336,23 @@ def doi_key(doi: str) -> str:
     return (idutils.normalize_doi(doi.strip()) or doi).strip().lower()
 
 
+def url_key(url: str) -> str:
+    """A URL as compared: without scheme, `www.`, a trailing slash or case; doi.org and dx.doi.org are one."""
+    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold())
+    return re.sub(r"^(?:www\.|dx\.(?=doi\.org))", "", bare).rstrip("/")
+
+
+def body_part_key(text: str) -> str:
+    """The body part named before any parenthesised detail, as compared: "lung (nodules)" -> "lung"."""
+    return normal_text(_PAREN.sub(" ", text))
+
+
+def size_agrees(extracted: dict[str, int], gold: dict[str, int]) -> bool:
+    """The extracted size states at least one count the gold states, and no count that differs from it."""
+    shared = [u for u in gold if u in extracted]
+    return bool(shared) and all(extracted[u] == gold[u] for u in shared)
+
+
 def _same(extracted: Any, gold: Any, equal: Callable[[Any, Any], bool]) -> bool:
     if extracted is None or gold is None:
         return extracted is None and gold is None
@@ -271,13 +383,19 @@ class Scorer:
         self._models(score, [m.name for m in gold.models], [m.name for m in found.models])
         self._names(score, "backbones", [m.backbone for m in gold.models if m.backbone],
                     [m.backbone for m in found.models if m.backbone], "backbone")
+        self._own_backbone(score, gold, found)
         gold_tasks = [t for d in gold.datasets for t in d.tasks] + [m.task for m in gold.models if m.task]
         found_tasks = [t for d in found.datasets for t in d.tasks] + [m.task for m in found.models if m.task]
         self._names(score, "tasks", gold_tasks, found_tasks, "task")
-        self._results(score, gold, found.results, with_model=False)
+        self._names(score, "modalities", [d.modality for d in gold.datasets if d.modality],
+                    [d.modality for d in found.datasets if d.modality], "modality")
+        pairs = self._results(score, gold, found.results, with_model=False)
         self._results(score, gold, found.results, with_model=True)
+        self._qualifiers(score, gold, found.results, pairs)
         gold_modality = {self.canon("modality", d.modality) for d in gold.datasets if d.modality}
         found_modality = {self.canon("modality", d.modality) for d in found.datasets if d.modality}
+        dl_right = found.uses_deep_learning == gold.uses_deep_learning
+        imaging_right = found.uses_medical_imaging == gold.uses_medical_imaging
         score.correct = {
             "title": _same(found.title, gold.title, title_matches),
             "year": _same(found.year, gold.year, lambda a, b: int(a) == int(b)),
@@ -285,11 +403,18 @@ class Scorer:
             "venue_type": _same(found.venue_type, gold.venue_type, lambda a, b: a.casefold() == b.casefold()),
             "doi": _same(found.doi, gold.doi, lambda a, b: doi_key(a) == doi_key(b)),
             "modality": found_modality == gold_modality,
-            "uses_deep_learning": found.uses_deep_learning == gold.uses_deep_learning,
+            "uses_deep_learning": dl_right,
+            "uses_medical_imaging": imaging_right,
+            "screening": dl_right and imaging_right,
         }
         if ex is None:
             score.correct = dict.fromkeys(score.correct, False)
         return score
+
+    def _tally(self, score: PaperScore, name: str, checks: list[tuple[str, bool]]) -> None:
+        """An item field from (gold item text, right?) pairs; the wrong items are listed under `missed`."""
+        score.items[name] = Tally(sum(ok for _, ok in checks), len(checks))
+        score.missed[name] = [text for text, ok in checks if not ok]
 
     def _record(self, score: PaperScore, name: str, gold: list[str], found: list[str],
                 pairs: list[tuple[int, int]]) -> None:
@@ -316,13 +441,61 @@ class Scorer:
         gold, found = list(dict.fromkeys(gold)), list(dict.fromkeys(found))
         self._record(score, "models", gold, found, match(found, gold, lambda f, g: key(f) == key(g)))
 
+    def _own_backbone(self, score: PaperScore, gold: Gold, found: Extracted) -> None:
+        """Each gold proposed model with a backbone: is some extracted proposed model on that backbone?"""
+        own = {self.canon("backbone", m.backbone) for m in found.models if m.proposed and m.backbone}
+        self._tally(score, "own_backbone", [
+            (f"{m.name}: {m.backbone}", self.canon("backbone", m.backbone) in own)
+            for m in gold.models if m.proposed and m.backbone
+        ])
+
     def _datasets(self, score: PaperScore, gold: Gold, found: Extracted) -> None:
         names = self._distinct("dataset", [d.name for d in found.datasets])
         keys = [self.gold_dataset_keys(gold, d.name) for d in gold.datasets]
         pairs = match(names, keys, lambda n, ks: self.canon("dataset", n) in ks)
         self._record(score, "datasets", [d.name for d in gold.datasets], names, pairs)
+        # the attributes of each matched dataset that the gold states; an extracted dataset named several times
+        # counts with the first value each attribute is given
+        merged: dict[str, ExtractedDataset] = {}
+        for d in found.datasets:
+            into = merged.setdefault(self.canon("dataset", d.name), ExtractedDataset(d.name))
+            into.modality, into.body_part, into.url = (into.modality or d.modality, into.body_part or d.body_part,
+                                                       into.url or d.url)
+            into.size = into.size or d.size
+        checks: dict[str, list[tuple[str, bool]]] = {f: [] for f in ITEM_FIELDS if f.startswith("dataset_")}
+        for i, j in pairs:
+            e, g = merged[self.canon("dataset", names[i])], gold.datasets[j]
+            size = {u: n for u in SIZE_UNITS if (n := getattr(g.size, u)) is not None}
+            attributes: list[tuple[str, Any, Any, Callable[[Any, Any], bool]]] = [
+                ("dataset_modality", g.modality, e.modality,
+                 lambda got, want: self.canon("modality", got) == self.canon("modality", want)),
+                ("dataset_body_part", g.body_part, e.body_part,
+                 lambda got, want: body_part_key(got) == body_part_key(want)),
+                ("dataset_size", size, e.size, size_agrees),
+                ("dataset_url", g.url, e.url, lambda got, want: url_key(got) == url_key(want)),
+            ]
+            for name, want, got, same in attributes:
+                if want:
+                    right = bool(got) and same(got, want)
+                    checks[name].append((f"{g.name}: {want} (extracted {got or None})", right))
+        for name, items in checks.items():
+            self._tally(score, name, items)
 
-    def _results(self, score: PaperScore, gold: Gold, found: list[ExtractedResult], with_model: bool) -> None:
+    def _qualifiers(self, score: PaperScore, gold: Gold, found: list[ExtractedResult],
+                    pairs: list[tuple[int, int]]) -> None:
+        """Each matched result whose gold states a qualifier (split, ...): is the extracted one the same?"""
+        for q in RESULT_QUALIFIERS:
+            checks = []
+            for i, j in pairs:
+                want, got = getattr(gold.results[j], q), getattr(found[i], q)
+                if want:
+                    r = gold.results[j]
+                    checks.append((f"{_result_text(r.model, r.dataset, r.metric, r.value)}: {q} {want} "
+                                   f"(extracted {got})", got is not None and key(got) == key(want)))
+            self._tally(score, f"result_{q}", checks)
+
+    def _results(self, score: PaperScore, gold: Gold, found: list[ExtractedResult],
+                 with_model: bool) -> list[tuple[int, int]]:
         single = len(gold.datasets) == 1
         dataset_keys = {r.dataset: self.gold_dataset_keys(gold, r.dataset) for r in gold.results}
 
@@ -338,6 +511,7 @@ class Scorer:
         self._record(score, "results_with_model" if with_model else "results",
                      [_result_text(r.model, r.dataset, r.metric, r.value) for r in gold.results],
                      [_result_text(r.model, r.dataset, r.metric, r.value) for r in found], pairs)
+        return pairs
 
 
 def _result_text(model: str, dataset: str | None, metric: str, value: float) -> str:
