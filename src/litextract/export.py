@@ -78,7 +78,10 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
         lambda con: [{**r, "model": r["name"]} for r in queries.models(con)],
     ),
     "results.csv": (
-        ["paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "split", *EVIDENCE],
+        [
+            "paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "std", "ci_low", "ci_high",
+            "split", "target", "setting", "source", "proposed", "headline", *EVIDENCE,
+        ],
         queries.results,
     ),
     "verifications.csv": (

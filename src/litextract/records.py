@@ -61,6 +61,9 @@ class Model(BaseModel):
         return self.name.casefold()
 
 
+KEY_QUALIFIERS = ("target", "split", "setting")  # the qualifiers that make two results different records
+
+
 class Result(BaseModel):
     model: str
     backbone: str | None = None
@@ -68,12 +71,33 @@ class Result(BaseModel):
     metric: str = Field(description="canonical metric name, lower case: accuracy, auc, dice, hd95, ...")
     value: float = Field(description="a fraction for percentages; distances keep their printed value")
     as_printed: str
-    split: str | None = Field(default=None, description="test | validation | cross-validation | external")
+    split: str | None = Field(default=None, description="test | validation | cross-validation | external | train")
+    target: str | None = Field(
+        default=None, description="the class, organ, sub-region or lesion size the value is for; None = overall"
+    )
+    setting: str | None = Field(
+        default=None, description="what else sets this value apart, as printed: 'ablation', 'trained on STARE', ..."
+    )
+    source: Literal["paper", "cited"] = Field(
+        default="paper", description="'cited': a number the paper quotes from other work (a cited row, a literature table)"
+    )
+    proposed: bool = Field(default=False, description="a result of the paper's own model or one of its variants")
+    headline: bool = Field(
+        default=False,
+        description="what a comparison table keeps: the own model's overall results, the strongest baseline per table",
+    )
+    std: float | None = Field(default=None, description="the standard deviation printed with the value (± or in parentheses)")
+    ci_low: float | None = Field(default=None, description="the confidence interval printed with the value")
+    ci_high: float | None = None
     evidence: Evidence
 
     @property
     def key(self) -> str:
-        return "|".join([self.model.casefold(), (self.dataset or "").casefold(), self.metric, f"{self.value:.6g}"])
+        """Model, dataset, metric and value, then the qualifiers that are set (so a record without them keeps
+        the key it had before they existed): BraTS WT and TC, or internal and external test, are two records."""
+        base = "|".join([self.model.casefold(), (self.dataset or "").casefold(), self.metric, f"{self.value:.6g}"])
+        extra = [f"{q}={v.casefold()}" for q in KEY_QUALIFIERS if (v := getattr(self, q))]
+        return "|".join([base, *extra])
 
 
 class Paper(BaseModel):

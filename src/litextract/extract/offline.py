@@ -12,7 +12,9 @@ from litextract.document import Document
 from litextract.extract.offline_datasets import find_datasets
 from litextract.extract.offline_models import find_models, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
-from litextract.extract.offline_results import Context, sentence_results, table_results
+from litextract.extract.offline_results import Context
+from litextract.extract.results_prose import sentence_results
+from litextract.extract.results_tables import table_results
 from litextract.extract.offline_text import abstract_end, sentences
 from litextract.records import Extraction, Result
 from litextract.vocab import vocabulary
@@ -35,7 +37,7 @@ class OfflineExtractor:
         modality = _main_modality(body)
         datasets = find_datasets(sents, doc.tables, vocab, modality, self.name)
         proposed = proposed_names(title, sents, body)
-        ctx = Context(doc, vocab, proposed, [d.name for d in datasets], self.name)
+        ctx = Context(doc, vocab, proposed, [d.name for d in datasets], self.name, sents)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _dedupe(from_tables, sentence_results(sents, ctx))
         models = find_models(title, sents, body, vocab, labels, task, self.name)

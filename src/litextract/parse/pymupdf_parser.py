@@ -10,7 +10,8 @@ import pymupdf
 from litextract.document import Block, Document, Page, Section, Table
 from litextract.parse import ParseError
 from litextract.parse.header import HEADER_PAGES, Line, cover_like, header_from_text
-from litextract.parse.layout_tables import tables_from_words
+from litextract.parse.tables import tables_from_words
+from litextract.parse.tables.geometry import rules_of
 
 pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" message on stdout
 
@@ -81,9 +82,14 @@ class PyMuPDFParser:
         tables: list[Table] = []
         if self.tables and _TABLE_CAPTION.search(text):
             words = [(w[0], w[1], w[2], w[3], w[4], w[5]) for w in textpage.extractWORDS()]
-            tables = tables_from_words(words, number, page.rect.width)
+            tables = tables_from_words(words, number, page.rect.width, _rules(page))
         page_obj = Page(number=number, text=text, blocks=blocks, width=page.rect.width, height=page.rect.height)
         return page_obj, tables, lines
+
+
+def _rules(page: pymupdf.Page) -> list:
+    rules = rules_of(page.get_cdrawings())
+    return rules.horizontal + rules.vertical
 
 
 def _open(data: bytes) -> pymupdf.Document:

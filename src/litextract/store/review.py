@@ -57,6 +57,11 @@ EDITABLE: dict[str, dict[str, Any]] = {
         "value": float,
         "as_printed": _STR,
         "split": _STR,
+        "target": _STR,
+        "setting": _STR,
+        "source": str,
+        "proposed": bool,
+        "headline": bool,
     },
 }
 PAPER_FIELDS = tuple(EDITABLE["paper"])

@@ -64,6 +64,14 @@ def _result_row(pid: str, r: Result, extractor: str) -> dict[str, Any]:
         "value": r.value,
         "as_printed": r.as_printed,
         "split": r.split,
+        "target": r.target,
+        "setting": r.setting,
+        "source": r.source,
+        "proposed": r.proposed,
+        "headline": r.headline,
+        "std": r.std,
+        "ci_low": r.ci_low,
+        "ci_high": r.ci_high,
         **_evidence(r.evidence, extractor),
     }
 
