@@ -69,7 +69,7 @@ _TARGET = re.compile(
     re.I,
 )
 _CITED = re.compile(
-    r"\[[\d?,\s\-–]+\]|\bet al\.?|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b[A-Z][A-Za-z\-']+,? (?:19|20)\d\d[a-z]?\b|"
+    r"\[[\d?,\s\-–]+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\bet al\.?|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b[A-Z][A-Za-z\-']+,? (?:19|20)\d\d[a-z]?\b|"
     r"[A-Za-z]+_(?:19|20)\d\d\b"
 )
 _OURS = re.compile(r"\bours\b|\bproposed\b|\bour (?:method|model|approach|network|framework)\b|\bthis (?:work|paper|study)\b", re.I)
@@ -152,8 +152,9 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
     headers: dict[str, list[tuple[str, ...]]] = {}
     for table in tables:
         paths = [table.header_path(j) for j in range(table.n_cols)]
-        if table.number and not table.header_rows and table.continued and table.number in headers:
-            paths = headers[table.number]  # a continuation printed without its header takes the first part's
+        borrowed = headers.get(table.number or "")
+        if not table.header_rows and table.continued and borrowed and len(borrowed) == table.n_cols:
+            paths = borrowed  # a continuation printed without its header takes the first part's
         elif table.number and table.header_rows:
             headers.setdefault(table.number, paths)
         values = _read(table, paths, ctx)

@@ -5,7 +5,7 @@ positions (`grid`), or through PyMuPDF's line-based table finder where the regio
 from __future__ import annotations
 
 from litextract.document import Table
-from litextract.parse.tables.geometry import Rule, Word
+from litextract.parse.tables.geometry import Row, Rule, Word, numeric
 from litextract.parse.tables.grid import build
 from litextract.parse.tables.locate import Region, regions
 
@@ -14,20 +14,45 @@ def tables_from_words(
     words: list[Word], page_number: int, page_width: float, rules: list[Rule] | None = None
 ) -> list[Table]:
     """The tables on a page from its words (x0, y0, x1, y1, text, block) and the rules drawn on it."""
+    upright = [w for w in words if len(w[4]) < 4 or w[3] - w[1] <= 1.5 * (w[2] - w[0])]  # no rotated margin text
     out = []
-    for region in regions(words, rules or [], page_width):
-        table = _from_region(region, page_number)
-        if table is not None:
-            out.append(table)
+    for region in regions(upright, rules or [], page_width):
+        for k, rows in enumerate(_blocks(region.rows)):
+            table = _from_region(region, rows, page_number, continued=k > 0)
+            if table is not None:
+                out.append(table)
     return out
 
 
-def _from_region(region: Region, page_number: int) -> Table | None:
-    grid = build(region.rows, region.rules, region.x1 - region.x0)
+def _blocks(rows: list[Row]) -> list[list[Row]]:
+    """A region's rows split where a second header starts below rows of values (two tables stacked under one
+    caption, each with its own column labels)."""
+    cuts = [0]
+    for i in range(1, len(rows) - 1):
+        row = rows[i]
+        if row.is_data or not any(r.is_data for r in rows[cuts[-1] : i]):
+            continue
+        labels = [w for w in row.words if not numeric(w[4])]
+        below = rows[i + 1 : i + 3]
+        if len(labels) >= 3 and row.x1 - row.x0 > 0.5 * (rows[i - 1].x1 - rows[i - 1].x0) and any(
+            r.is_data for r in below
+        ) and not rows[i - 1].text.endswith((",", "-")) and _spread(row):
+            cuts.append(i)
+    return [rows[a:b] for a, b in zip(cuts, [*cuts[1:], len(rows)], strict=True)]
+
+
+def _spread(row: Row) -> bool:
+    """Words set apart like column labels (wide gaps), not a wrapped line of text."""
+    gaps = [b[0] - a[2] for a, b in zip(row.words, row.words[1:], strict=False)]
+    return sum(g > row.height for g in gaps) >= 2
+
+
+def _from_region(region: Region, rows: list[Row], page_number: int, continued: bool) -> Table | None:
+    grid = build(rows, region.rules, region.x1 - region.x0, region.vertical)
     if grid is None:
         return None
     cap = region.caption
-    xs = [w for r in region.rows for w in r.words]
+    xs = [w for r in rows for w in r.words]
     bbox = (min(x[0] for x in xs), min(x[1] for x in xs), max(x[2] for x in xs), max(x[3] for x in xs))
     return Table(
         page=page_number,
@@ -40,6 +65,6 @@ def _from_region(region: Region, page_number: int) -> Table | None:
         stub_cols=grid.stub_cols,
         footnotes=region.footnotes,
         bbox=bbox,
-        continued=cap.continued,
+        continued=cap.continued or continued,
         source="pymupdf",
     )

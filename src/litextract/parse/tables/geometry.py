@@ -19,8 +19,8 @@ CITED_YEAR = re.compile(r"^\(?(?:19|20)\d\d[a-z]?\)[,;.]?$")  # "2021)" closing 
 
 
 def numeric(text: str) -> bool:
-    """A word that is a cell value: a number or a placeholder ("-", "N/A")."""
-    return bool(NUMBER.match(text) or PLACEHOLDER.match(text))
+    """A word that is a cell value: a number or a placeholder ("-", "N/A"), not a year closing a citation."""
+    return bool(NUMBER.match(text) or PLACEHOLDER.match(text)) and not CITED_YEAR.match(text)
 
 
 def number(text: str) -> bool:
@@ -136,9 +136,35 @@ def rules_of(drawings: list[dict[str, Any]]) -> Rules:
                 elif d.get("type") != "f":  # a stroked box: its four sides; a filled one is shading
                     for r in (Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)):
                         _add(out, r)
-    out.horizontal.sort(key=lambda r: (r.y, r.x0))
-    out.vertical.sort(key=lambda r: (r.x, r.y0))
+    out.horizontal = _joined(out.horizontal, horizontal=True)
+    out.vertical = _joined(out.vertical, horizontal=False)
     return out
+
+
+def _joined(rules: list[Rule], horizontal: bool) -> list[Rule]:
+    """Collinear pieces joined into one rule (a ruled table draws each cell's border on its own; a double rule or
+    a rule drawn twice is one)."""
+    def along(r: Rule) -> tuple[float, float, float]:
+        return (r.y, r.x0, r.x1) if horizontal else (r.x, r.y0, r.y1)
+
+    lines: list[list[tuple[float, float, float]]] = []
+    for item in sorted(along(r) for r in rules):  # pieces on one line, their positions a fraction apart
+        if lines and abs(item[0] - lines[-1][0][0]) <= 1.0:
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    out: list[list[float]] = []
+    for line in lines:
+        at = sum(x[0] for x in line) / len(line)
+        start = len(out)
+        for _, a, b in sorted(line, key=lambda x: x[1]):
+            if len(out) > start and a <= out[-1][2] + 2.0:
+                out[-1][2] = max(out[-1][2], b)
+            else:
+                out.append([at, a, b])
+    if horizontal:
+        return sorted((Rule(a, at, b, at) for at, a, b in out), key=lambda r: (r.y, r.x0))
+    return sorted((Rule(at, a, at, b) for at, a, b in out), key=lambda r: (r.x, r.y0))
 
 
 def _add(out: Rules, r: Rule) -> None:
@@ -146,3 +172,38 @@ def _add(out: Rules, r: Rule) -> None:
         out.horizontal.append(r)
     elif r.x1 - r.x0 <= 2.0 and r.y1 - r.y0 >= 5.0:
         out.vertical.append(r)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789,+-=()abcdeijklmnoprstuvwxyz*", "⁰¹²³⁴⁵⁶⁷⁸⁹˒⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ*")
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹˒⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
+
+
+def split_superscripts(words: list[Word], page_dict: dict[str, Any]) -> list[Word]:
+    """Words with their superscript ends split off and written as superscript characters ("ResNet-18¹⁰": a
+    citation mark, not part of the name), from the spans PyMuPDF flags as superscript (`extractDICT()`)."""
+    sups = [
+        (s["bbox"], s["text"].strip())
+        for b in page_dict.get("blocks", [])
+        for line in b.get("lines", [])
+        for s in line.get("spans", [])
+        if s.get("flags", 0) & 1 and s.get("text", "").strip()
+    ]
+    if not sups:
+        return words
+    out: list[Word] = []
+    for w in words:
+        x0, y0, x1, y1, text, block = w
+        sup = next(
+            (s for s in sups if x0 - 0.5 <= s[0][0] <= x1 + 0.5 and s[0][1] >= y0 - 2 and s[0][3] <= y1 + 2
+             and text.endswith(s[1]) and s[0][2] <= x1 + 1),
+            None,
+        )
+        if sup is None:
+            out.append(w)
+        elif len(sup[1]) < len(text):
+            cut = sup[0][0]
+            out.append((x0, y0, cut, y1, text[: -len(sup[1])], block))
+            out.append((cut, y0, x1, y1, sup[1].translate(_SUPERSCRIPT), block))
+        else:
+            out.append((x0, y0, x1, y1, text.translate(_SUPERSCRIPT), block))
+    return out

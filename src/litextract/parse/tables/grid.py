@@ -43,56 +43,70 @@ class _Column:
         return (self.x0 + self.x1) / 2
 
 
-def build(rows: list[Row], rules: list[Rule], width: float) -> Grid | None:
-    """The grid of a table region's rows (top to bottom), with the horizontal rules drawn inside it."""
+def build(rows: list[Row], rules: list[Rule], width: float, vertical: list[Rule] | None = None) -> Grid | None:
+    """The grid of a table region's rows (top to bottom), with the horizontal rules drawn inside it and the
+    vertical ones (a ruled table's column borders: words on either side of one are never one cell)."""
     first = _body_start(rows, rules, width)
     if first is None:
         return None
+    vertical = vertical or []
     head, body = rows[:first], rows[first:]
-    units = [_units(r) for r in body]
+    units = [_units(r, _seps(r, vertical)) for r in body]
     columns = _value_columns(body, units)
     if not columns:
         return None
-    stub = _stub_columns(body, units, columns[0].x0)
+    data = [i for i, r in enumerate(body) if r.is_data]
+    borders = sorted({round(v.x, 1) for v in vertical if any(_crosses(v, body[i]) for i in data)})
+    stub = _stub_columns([units[i] for i in data], max(r.height for r in body), columns[0].x0, borders)
     cols = stub + columns
     n_stub = len(stub)
     grid_rows: list[list[list[Word]]] = []
-    for row, row_units in zip(body, units, strict=True):
+    for row_units in units:
         out: list[list[Word]] = [[] for _ in cols]
         for unit in row_units:
             out[_column_of(unit, cols, n_stub)].extend(unit)
         grid_rows.append(out)
-    header_cells = _header(head, cols, rules)
-    n_head = len({c.row for c in header_cells})
-    cells = header_cells + _body_cells(body, grid_rows, cols, n_stub, n_head, rules)
-    if sum(any(c.col >= n_stub for c in cells if c.row == i) for i in range(n_head, n_head + len(body))) < 2:
+    header_cells = _header(head, cols, rules, vertical)
+    n_head = max((c.row + c.row_span for c in header_cells), default=0)
+    body_cells, n_body = _body_cells(body, grid_rows, cols, n_stub, n_head, rules)
+    cells = header_cells + body_cells
+    if sum(any(c.col >= n_stub for c in cells if c.row == i) for i in range(n_head, n_head + n_body)) < 2:
         return None
-    return Grid(cells, n_head + len(body), len(cols), n_head, n_stub)
+    return Grid(cells, n_head + n_body, len(cols), n_head, n_stub)
+
+
+def _seps(row: Row, vertical: list[Rule]) -> list[float]:
+    """The x of the vertical rules crossing a row."""
+    return sorted(v.x for v in vertical if _crosses(v, row))
+
+
+def _crosses(v: Rule, row: Row) -> bool:
+    return v.y0 - 1 <= row.centre <= v.y1 + 1
 
 
 def _body_start(rows: list[Row], rules: list[Rule], width: float) -> int | None:
-    """Index of the first body row: below the first full-width rule that has rows above it (booktabs' midrule,
-    a ruled table's header line), else the first row of values."""
+    """Index of the first body row: below the lowest full-width rule over the first row of values (booktabs'
+    midrule, a ruled table's header line; rules between header levels lie above it), else the first row of
+    values."""
     data = [i for i, r in enumerate(rows) if r.is_data]
     if len(data) < 2:
         return None
     top = min(r.top for r in rows)
-    for rule in rules:
-        if rule.width < 0.8 * width or rule.y <= top:
-            continue
-        above = [i for i, r in enumerate(rows) if r.bottom <= rule.y + 1]
-        below = [i for i in data if rows[i].top >= rule.y - 1]
-        if above and len(below) >= 2:
-            decimals = sum(bool(re.search(r"\d[.,]\d", rows[i].text)) for i in above)
-            if decimals <= 2 and len(above) <= 8:
-                return len(above)
-            break
-    return data[0]
+    first = data[0]
+    over = [r for r in rules if r.width >= 0.8 * width and top + 1 < r.y <= rows[first].top + 1]
+    if not over:
+        return first
+    lowest = max(r.y for r in over)
+    above = [i for i, r in enumerate(rows) if r.bottom <= lowest + 1]
+    decimals = sum(bool(re.search(r"\d[.,]\d", rows[i].text)) for i in above)
+    if not above or decimals > 2 or len(above) > 8:
+        return first
+    return len(above)
 
 
-def _units(row: Row) -> list[list[Word]]:
+def _units(row: Row, seps: list[float] | None = None) -> list[list[Word]]:
     """A row's words as units: a value with what belongs to it ("95.4 ± 1.2", "0.81 (1st)"), or a run of text
-    words without a wide gap."""
+    words without a wide gap; never across a vertical rule."""
     units: list[list[Word]] = []
     h = row.height
     for w in row.words:
@@ -100,6 +114,9 @@ def _units(row: Row) -> list[list[Word]]:
             last = units[-1]
             prev = last[-1]
             gap = w[0] - prev[2]
+            if seps and any(prev[2] - 1 <= x <= w[0] + 1 for x in seps):
+                units.append([w])
+                continue
             if _is_value(last) and (prev[4] == "±" or (_ATTACHED.match(w[4]) and not numeric(w[4]) and gap < h)):
                 last.append(w)
                 continue
@@ -111,6 +128,9 @@ def _units(row: Row) -> list[list[Word]]:
                 continue
             if not _is_value(last) and numeric(w[4]) and not NUMBER.match(w[4]) and gap < 0.3 * h:
                 last.append(w)  # "U-Net -" is a name, not a placeholder cell
+                continue
+            if not _is_value(last) and w[4].startswith(("(", "[")) and gap < 0.5 * h:
+                last.append(w)  # "ResNet-18 (224)": the input size in a name, not a value
                 continue
         units.append([w])
     return units
@@ -158,9 +178,9 @@ def _inside_labels(column: _Column, body: list[Row], units: list[list[list[Word]
     return glued >= 0.8 * len(column.rows)
 
 
-def _stub_columns(body: list[Row], units: list[list[list[Word]]], left_of: float) -> list[_Column]:
-    """Row-label columns: the text left of the first value column, split where a vertical strip of whitespace
-    runs through every body row."""
+def _stub_columns(units: list[list[list[Word]]], h: float, left_of: float, borders: list[float]) -> list[_Column]:
+    """Row-label columns: the text of the rows of values left of the first value column, split where a strip of
+    whitespace runs through every such row, or at a vertical rule."""
     spans = sorted(
         (unit[0][0], max(w[2] for w in unit))
         for row_units in units
@@ -169,10 +189,10 @@ def _stub_columns(body: list[Row], units: list[list[list[Word]]], left_of: float
     )
     if not spans:
         return []
-    h = max(r.height for r in body)
     merged: list[list[float]] = []
     for x0, x1 in spans:
-        if merged and x0 <= merged[-1][1] + 0.6 * h:
+        ruled = any(merged[-1][1] - 1 <= x <= x0 + 1 for x in borders) if merged else False
+        if merged and x0 <= merged[-1][1] + 0.6 * h and not ruled:
             merged[-1][1] = max(merged[-1][1], x1)
         else:
             merged.append([x0, x1])
@@ -193,17 +213,28 @@ def _column_of(unit: list[Word], cols: list[_Column], n_stub: int) -> int:
     return min(candidates, key=lambda k: abs(cols[k].centre - mid))
 
 
-def _header(head: list[Row], cols: list[_Column], rules: list[Rule]) -> list[Cell]:
-    """Header cells, one grid row per visual header row; each label spans the columns under it."""
+def _header(head: list[Row], cols: list[_Column], rules: list[Rule], vertical: list[Rule]) -> list[Cell]:
+    """Header cells, one grid row per visual header row; each label spans the columns under it (in a ruled
+    table: the columns between the vertical rules on either side of it)."""
     head = head[-6:]
     cells: list[Cell] = []
     bounds = _bounds(cols)
     for i, row in enumerate(head):
         below = head[i + 1 :]
-        phrases = _phrases(row)
+        seps = _seps(row, vertical)
+        phrases = _phrases(row, seps)
         for phrase in phrases:
             others = [p for p in phrases if p is not phrase]
-            for words, span in _place(phrase, cols, bounds, row, below, _own_rules(rules, others)):
+            placed = _place(phrase, cols, bounds, row, below, _own_rules(rules, others))
+            ruled = _between(phrase, cols, seps)
+            if ruled:  # a label stays between the rules on either side of it, and fills them when alone there
+                alone = not any(_between(p, cols, seps) == ruled for p in others)
+                lower = {k for k, c in enumerate(cols) for r in below for w in r.words if c.x0 <= (w[0] + w[2]) / 2 <= c.x1}
+                if len(placed) == 1 and alone and set(ruled) <= lower:
+                    placed = [(phrase, ruled)]
+                else:
+                    placed = [(ws, [k for k in span if k in ruled] or span) for ws, span in placed]
+            for words, span in placed:
                 text = " ".join(w[4] for w in words)
                 if not re.search(r"\w", text):
                     continue
@@ -235,19 +266,30 @@ def _bounds(cols: list[_Column]) -> list[tuple[float, float]]:
     return out
 
 
-def _phrases(row: Row) -> list[list[Word]]:
+def _phrases(row: Row, seps: list[float] | None = None) -> list[list[Word]]:
     """A header row's words in runs without a gap wider than the row's word space (labels set close together
-    are told apart by their gaps being wider than the spaces inside a label)."""
+    are told apart by their gaps being wider than the spaces inside a label), never across a vertical rule."""
     gaps = [b[0] - a[2] for a, b in zip(row.words, row.words[1:], strict=False)]
     space = min((g for g in gaps if g > 0.5), default=0.0)
     limit = min(0.5 * row.height, 1.4 * space) if space else 0.5 * row.height
     out: list[list[Word]] = []
     for w in row.words:
-        if out and w[0] - out[-1][-1][2] < limit:
+        ruled = bool(out) and any(out[-1][-1][2] - 1 <= x <= w[0] + 1 for x in seps or ())
+        if out and w[0] - out[-1][-1][2] < limit and not ruled:
             out[-1].append(w)
         else:
             out.append([w])
     return out
+
+
+def _between(phrase: list[Word], cols: list[_Column], seps: list[float]) -> list[int]:
+    """The columns between the vertical rules on either side of a header label ([] when none are drawn)."""
+    if not seps:
+        return []
+    x0, x1 = phrase[0][0], max(w[2] for w in phrase)
+    left = max((x for x in seps if x <= x0 + 1), default=float("-inf"))
+    right = min((x for x in seps if x >= x1 - 1), default=float("inf"))
+    return [k for k, c in enumerate(cols) if left <= c.centre <= right]
 
 
 def _place(
@@ -363,35 +405,40 @@ def _join_levels(cells: list[Cell]) -> list[Cell]:
 def _body_cells(
     body: list[Row], grid_rows: list[list[list[Word]]], cols: list[_Column], n_stub: int, n_head: int,
     rules: list[Rule],
-) -> list[Cell]:
-    """Body cells with the row labels put right: a label wrapped onto the next line joined, a label printed on
-    the line above its values moved down, a section row spanning the table, a multirow label spanning its block."""
+) -> tuple[list[Cell], int]:
+    """Body cells with the row labels put right, and the number of body rows: a label wrapped onto the next
+    line joined, a label printed on the line above its values moved down, a section row spanning the table, a
+    multirow label spanning its block."""
     texts: list[list[str]] = [[" ".join(w[4] for w in ws) for ws in r] for r in grid_rows]
     boxes = [[_bbox(ws) for ws in r] for r in grid_rows]
     values = [any(t for t in r[n_stub:]) for r in texts]
     keep = [True] * len(body)
     section: dict[int, str] = {}
+    owner = -1  # the last row kept with values: what a wrapped label continues
     for i, r in enumerate(texts):
-        if values[i] or not any(r):
+        if values[i]:
+            owner = i
+            continue
+        if not any(r):
+            keep[i] = False
             continue
         filled = [k for k, t in enumerate(r) if t]
-        prev = i - 1 if i and keep[i - 1] and values[i - 1] else None
         nxt = i + 1 if i + 1 < len(texts) and values[i + 1] else None
         if n_stub > 1 and filled == [0]:
             continue  # a multirow label between its rows; placed below
-        k = filled[-1]
-        if nxt is not None and all(not texts[nxt][j] for j in filled) and body[nxt].top - body[i].bottom < body[i].height:
+        if owner >= 0 and _continues(texts[owner], r, filled, body[i - 1], body[i], rules):
+            for k in filled:
+                texts[owner][k] = f"{texts[owner][k]} {r[k]}".strip()
+                boxes[owner][k] = _union(boxes[owner][k], boxes[i][k])
+            keep[i] = False
+        elif nxt is not None and all(not texts[nxt][j] for j in filled) and body[nxt].top - body[i].bottom < body[i].height:
             for j in filled:
                 texts[nxt][j] = r[j]
                 boxes[nxt][j] = boxes[i][j]
             keep[i] = False
-        elif prev is not None and k < n_stub and (
-            r[k][:1].islower() or r[k][:1] in "([" or _CONTINUES.search(texts[prev][k])
-        ) and body[i].top - body[prev].bottom < 0.8 * body[i].height:
-            texts[prev][k] = f"{texts[prev][k]} {r[k]}".strip()
-            keep[i] = False
         else:
             section[i] = " ".join(t for t in r if t)
+            owner = -1
     order = [i for i in range(len(body)) if keep[i]]
     cells: list[Cell] = []
     for new, i in enumerate(order):
@@ -403,7 +450,39 @@ def _body_cells(
                 cells.append(Cell(text=t, row=n_head + new, col=k, bbox=boxes[i][k]))
     if n_stub > 1:
         cells += _multirow(body, texts, boxes, order, section, n_head, rules)
-    return cells
+    return cells, len(order)
+
+
+def _continues(prev: list[str], row: list[str], filled: list[int], above: Row, here: Row, rules: list[Rule]) -> bool:
+    """A text-only line that finishes the labels of the row of values above it: no rule drawn between them, and
+    each piece reads as the rest of a label (lower case, an open parenthesis closed, a broken word or list)."""
+    if here.top - above.bottom > 1.2 * here.height:
+        return False
+    if any(above.bottom - 1 <= r.y <= here.top + 1 and r.x0 <= here.x0 + 2 for r in rules):
+        return False
+    for k in filled:
+        before, text = prev[k], row[k]
+        if not before:
+            if k and prev[k - 1] and prev[k - 1].count("(") > prev[k - 1].count(")"):
+                continue  # the rest of a label whose tail fell under the next column
+            return False
+        if not (
+            text[:1].islower()
+            or text[:1] in "([&+-/"
+            or before.count("(") > before.count(")")
+            or _CONTINUES.search(before)
+            or re.match(r"^(?:19|20)\d\d[a-z]?\)", text)
+        ):
+            return False
+    return True
+
+
+def _union(
+    a: tuple[float, float, float, float] | None, b: tuple[float, float, float, float] | None
+) -> tuple[float, float, float, float] | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _multirow(

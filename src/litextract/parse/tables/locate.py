@@ -57,6 +57,7 @@ class Region:
     caption: Caption
     rows: list[Row]
     rules: list[Rule]  # horizontal rules inside the region
+    vertical: list[Rule]  # vertical rules inside the region (a ruled table's column borders)
     x0: float
     x1: float
     top: float
@@ -95,6 +96,7 @@ def regions(words: list[Word], rules: list[Rule], page_width: float) -> list[Reg
     blocked = {id(x) for c in caps for x in c.words} | _figure_caption_words(words)
     free = [w for w in words if id(w) not in blocked]
     horizontal = [r for r in rules if r.horizontal]
+    vertical = [r for r in rules if not r.horizontal]
     out: list[Region] = []
     claimed: list[tuple[float, float, float, float]] = []
     for cap in caps:
@@ -103,6 +105,10 @@ def regions(words: list[Word], rules: list[Rule], page_width: float) -> list[Reg
         if region is None:
             region = _unruled(cap, caps, free, left, right, page_width)
         if region is not None:
+            region.vertical = [
+                r for r in vertical
+                if region.x0 - 3 <= r.x <= region.x1 + 3 and r.y1 >= region.top - 2 and r.y0 <= region.bottom + 2
+            ]
             claimed.append((region.x0, region.top, region.x1, region.bottom))
             out.append(region)
     return out
@@ -194,7 +200,7 @@ def _ruled(
         if sum(r.is_data for r in rows) < 2:
             continue
         notes = _footnotes(words, x0, x1, bottom) if stack[0].y > cap.bottom else []
-        return Region(cap, rows, stack, x0, x1, top, bottom, True, notes)
+        return Region(cap, rows, stack, [], x0, x1, top, bottom, True, notes)
     return None
 
 
@@ -272,7 +278,7 @@ def _unruled(
         return None
     x0 = min(r.x0 for r in body)
     x1 = max(r.x1 for r in body)
-    return Region(cap, body, [], x0, x1, body[0].top, body[-1].bottom, False, [])
+    return Region(cap, body, [], [], x0, x1, body[0].top, body[-1].bottom, False, [])
 
 
 def _walk(rows: list[Row], width: float, header_last: bool = False) -> list[Row]:
