@@ -14,11 +14,14 @@ def tables_from_words(
     words: list[Word], page_number: int, page_width: float, rules: list[Rule] | None = None
 ) -> list[Table]:
     """The tables on a page from its words (x0, y0, x1, y1, text, block) and the rules drawn on it."""
-    upright = [w for w in words if len(w[4]) < 4 or w[3] - w[1] <= 1.5 * (w[2] - w[0])]  # no rotated margin text
+    side = [w for w in words if len(w[4]) >= 3 and w[3] - w[1] > 1.5 * (w[2] - w[0])]  # set on their side
+    upright = [w for w in words if w not in side]
     out = []
     for region in regions(upright, rules or [], page_width):
+        rotated = [w for w in side if region.x0 - 20 <= w[0] and w[2] <= region.x1 + 2 and region.top - 2 <= w[1]
+                   and w[3] <= region.bottom + 2]
         for k, rows in enumerate(_blocks(region.rows)):
-            table = _from_region(region, rows, page_number, continued=k > 0)
+            table = _from_region(region, rows, page_number, continued=k > 0, rotated=rotated)
             if table is not None:
                 out.append(table)
     return out
@@ -47,8 +50,10 @@ def _spread(row: Row) -> bool:
     return sum(g > row.height for g in gaps) >= 2
 
 
-def _from_region(region: Region, rows: list[Row], page_number: int, continued: bool) -> Table | None:
-    grid = build(rows, region.rules, region.x1 - region.x0, region.vertical)
+def _from_region(
+    region: Region, rows: list[Row], page_number: int, continued: bool, rotated: list[Word]
+) -> Table | None:
+    grid = build(rows, region.rules, region.x1 - region.x0, region.vertical, rotated)
     if grid is None:
         return None
     cap = region.caption

@@ -12,7 +12,8 @@ Word = tuple[float, float, float, float, str, int]  # x0, y0, x1, y1, text, bloc
 # A cell value: a number (maybe signed, with %, a footnote mark or a rank in brackets), or a placeholder.
 NUMBER = re.compile(
     r"^[(\[]?[±+\-−–]?\d+(?:[.,·]\d+)?(?:\.\d+)?"  # a second decimal part: "90.180.71", value and std whose ± is lost
-    r"(?:%|[KMGBT]|ms|s|h|min|mm|cm|px|fps|x|×|GB|MB|s/\w+)?[)\]*†‡§,;]?$"
+    r"(?:%|[KMGBT]|ms|s|h|min|mm|cm|px|fps|x|×|GB|MB|s/\w+)?"
+    r"(?:±\d+(?:[.,]\d+)?%?)?[)\]*†‡§,;]?$"  # "0.92±0.07": a value and its std in one word
 )
 PLACEHOLDER = re.compile(r"^(?:[-–—]|N/?A|n/?a|NA|/)$")
 CITED_YEAR = re.compile(r"^\(?(?:19|20)\d\d[a-z]?\)[,;.]?$")  # "2021)" closing a citation, not a value

@@ -43,9 +43,13 @@ class _Column:
         return (self.x0 + self.x1) / 2
 
 
-def build(rows: list[Row], rules: list[Rule], width: float, vertical: list[Rule] | None = None) -> Grid | None:
-    """The grid of a table region's rows (top to bottom), with the horizontal rules drawn inside it and the
-    vertical ones (a ruled table's column borders: words on either side of one are never one cell)."""
+def build(
+    rows: list[Row], rules: list[Rule], width: float, vertical: list[Rule] | None = None,
+    rotated: list[Word] | None = None,
+) -> Grid | None:
+    """The grid of a table region's rows (top to bottom), with the horizontal rules drawn inside it, the
+    vertical ones (a ruled table's column borders: words on either side of one are never one cell) and the
+    words set on their side (a group label spanning the rows beside it: a first column of its own)."""
     first = _body_start(rows, rules, width)
     if first is None:
         return None
@@ -68,11 +72,34 @@ def build(rows: list[Row], rules: list[Rule], width: float, vertical: list[Rule]
         grid_rows.append(out)
     header_cells = _header(head, cols, rules, vertical)
     n_head = max((c.row + c.row_span for c in header_cells), default=0)
-    body_cells, n_body = _body_cells(body, grid_rows, cols, n_stub, n_head, rules)
+    body_cells, order = _body_cells(body, grid_rows, cols, n_stub, n_head, rules)
+    n_body = len(order)
     cells = header_cells + body_cells
     if sum(any(c.col >= n_stub for c in cells if c.row == i) for i in range(n_head, n_head + n_body)) < 2:
         return None
+    side = _side_labels(rotated or [], [body[i] for i in order], n_head, rules)
+    if side:
+        for c in cells:
+            c.col += 1
+        return Grid(side + cells, n_head + n_body, len(cols) + 1, n_head, n_stub + 1)
     return Grid(cells, n_head + n_body, len(cols), n_head, n_stub)
+
+
+def _side_labels(words: list[Word], rows: list[Row], n_head: int, rules: list[Rule]) -> list[Cell]:
+    """Labels printed on their side left of a block of rows ("Kvasir" beside its rows): each spans the rows
+    between the rules around it, or else the rows level with it."""
+    cells: list[Cell] = []
+    cuts = sorted(r.y for r in rules)
+    for w in sorted(words, key=lambda w: w[1]):
+        level = [k for k, r in enumerate(rows) if w[1] - 2 <= r.centre <= w[3] + 2]
+        if not level:
+            continue
+        blocks = {_block(rows[k], cuts) for k in level}
+        mine = [k for k, r in enumerate(rows) if _block(r, cuts) in blocks] if len(blocks) == 1 else level
+        if cells and cells[-1].row + cells[-1].row_span > n_head + mine[0]:
+            continue  # words of one label already placed
+        cells.append(Cell(text=w[4], row=n_head + mine[0], col=0, row_span=len(mine), bbox=w[:4]))
+    return cells
 
 
 def _seps(row: Row, vertical: list[Rule]) -> list[float]:
@@ -405,8 +432,8 @@ def _join_levels(cells: list[Cell]) -> list[Cell]:
 def _body_cells(
     body: list[Row], grid_rows: list[list[list[Word]]], cols: list[_Column], n_stub: int, n_head: int,
     rules: list[Rule],
-) -> tuple[list[Cell], int]:
-    """Body cells with the row labels put right, and the number of body rows: a label wrapped onto the next
+) -> tuple[list[Cell], list[int]]:
+    """Body cells with the row labels put right, and the indices of the rows kept: a label wrapped onto the next
     line joined, a label printed on the line above its values moved down, a section row spanning the table, a
     multirow label spanning its block."""
     texts: list[list[str]] = [[" ".join(w[4] for w in ws) for ws in r] for r in grid_rows]
@@ -425,7 +452,8 @@ def _body_cells(
         filled = [k for k, t in enumerate(r) if t]
         nxt = i + 1 if i + 1 < len(texts) and values[i + 1] else None
         if n_stub > 1 and filled == [0]:
-            continue  # a multirow label between its rows; placed below
+            keep[i] = False  # a multirow label between its rows; placed below
+            continue
         if owner >= 0 and _continues(texts[owner], r, filled, body[i - 1], body[i], rules):
             for k in filled:
                 texts[owner][k] = f"{texts[owner][k]} {r[k]}".strip()
@@ -450,7 +478,7 @@ def _body_cells(
                 cells.append(Cell(text=t, row=n_head + new, col=k, bbox=boxes[i][k]))
     if n_stub > 1:
         cells += _multirow(body, texts, boxes, order, section, n_head, rules)
-    return cells, len(order)
+    return cells, order
 
 
 def _continues(prev: list[str], row: list[str], filled: list[int], above: Row, here: Row, rules: list[Rule]) -> bool:
@@ -490,24 +518,42 @@ def _multirow(
     order: list[int], section: dict[int, str], n_head: int, rules: list[Rule],
 ) -> list[Cell]:
     """The first stub column's labels, each spanning the rows of its block: between the rules drawn across the
-    stub, or else the rows nearer to it than to the next label."""
+    stub (the lines of one label in a block joined), or else the rows nearer to it than to the next label."""
     labels = [i for i, r in enumerate(texts) if r[0]]
     rows = [i for i in order if i not in section]
     if not labels or not rows:
         return []
-    owner: dict[int, int] = {}
-    if len(labels) == len([i for i in rows if texts[i][0]]) == len(rows):
-        owner = {i: i for i in rows}
-    else:
-        cuts = sorted(r.y for r in rules if r.x0 <= boxes_x0(boxes, labels) + 2)
-        for i in rows:
-            block = _block(body[i], cuts)
-            same = [j for j in labels if _block(body[j], cuts) == block] if cuts else labels
-            pool = same or labels
-            owner[i] = min(pool, key=lambda j: (abs(body[j].centre - body[i].centre), body[j].centre > body[i].centre))
+    if len(labels) == len(rows) and all(texts[i][0] for i in rows):
+        return [Cell(text=texts[i][0], row=n_head + order.index(i), col=0, bbox=boxes[i][0]) for i in rows]
+    x0 = min(b[0] for j in labels if (b := boxes[j][0]) is not None)
+    cuts = sorted(r.y for r in rules if r.x0 <= x0 + 2)
+    if cuts:
+        blocks: dict[int, list[int]] = {}
         for j in labels:
-            if j not in owner.values() and j in section:
+            blocks.setdefault(_block(body[j], cuts), []).append(j)
+        labels = []
+        for members in blocks.values():
+            first = members[0]
+            texts[first][0] = " ".join(texts[j][0] for j in members)
+            labels.append(first)
+    else:
+        joined: list[int] = []
+        for j in labels:  # a label set on two lines ("Cross-" over "dataset") is one label
+            prev = joined[-1] if joined else None
+            if (
+                prev is not None
+                and body[j].top - body[prev].bottom < 0.6 * body[j].height
+                and (texts[j][0][:1].islower() or _CONTINUES.search(texts[prev][0]))
+            ):
+                texts[prev][0] = f"{texts[prev][0]} {texts[j][0]}"
                 continue
+            joined.append(j)
+        labels = joined
+    owner: dict[int, int] = {}
+    for i in rows:
+        block = _block(body[i], cuts)
+        pool = [j for j in labels if _block(body[j], cuts) == block] or labels
+        owner[i] = min(pool, key=lambda j: (abs(body[j].centre - body[i].centre), body[j].centre > body[i].centre))
     cells = []
     for j in labels:
         mine = [order.index(i) for i in rows if owner.get(i) == j]
@@ -516,10 +562,6 @@ def _multirow(
         first, last = min(mine), max(mine)
         cells.append(Cell(text=texts[j][0], row=n_head + first, col=0, row_span=last - first + 1, bbox=boxes[j][0]))
     return cells
-
-
-def boxes_x0(boxes: list[list[tuple[float, float, float, float] | None]], labels: list[int]) -> float:
-    return min(b[0] for j in labels if (b := boxes[j][0]) is not None)
 
 
 def _block(row: Row, cuts: list[float]) -> int:
