@@ -79,8 +79,8 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
     ),
     "results.csv": (
         [
-            "paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "std", "ci_low", "ci_high",
-            "split", "target", "setting", "source", "proposed", "headline", *EVIDENCE,
+            "paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "split", "target", "setting",
+            "source", "proposed", "headline", "std", "ci_low", "ci_high", *EVIDENCE,
         ],
         queries.results,
     ),

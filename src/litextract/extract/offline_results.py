@@ -18,10 +18,11 @@ _SPLIT_WORDS = [
                             r"\bindependent (?:test|validation|external) (?:set|cohort|dataset)|\bcross[- ]dataset", re.I)),
     ("cross-validation", re.compile(r"cross[- ]?validat|\b\d+[- ]fold\b|\b(?:five|ten|three|four)[- ]fold\b|"
                                     r"leave[- ]one[- ]\w+[- ]out", re.I)),
-    ("validation", re.compile(r"\bvalidation (?:set|data|phase|split|subset|cohort)\b|\bval(?:idation)?\.? set\b|"
-                              r"\bon the validation\b", re.I)),
-    ("test", re.compile(r"\btest(?:ing)?[- ](?:set|data|phase|split|dataset|subset|cohort|images|cases)\b|"
-                        r"\bheld[- ]out\b|\bhold[- ]out\b|\bunseen test\b", re.I)),
+    ("validation", re.compile(r"\bvalidation (?:set|data|phase|split|subset|cohort|cases|images|scans)\b|"
+                              r"\bval(?:idation)?\.? set\b|\b(?:on|for) (?:the )?validation\b", re.I)),
+    ("test", re.compile(r"\btest(?:ing)?[- ](?:set|data|phase|split|dataset|subset|cohort|images|cases|scans|"
+                        r"patients|subjects|volumes)\b|\bheld[- ]out\b|\bhold[- ]out\b|\bunseen test\b|"
+                        r"\b(?:for|used in|during) test(?:ing)?\b", re.I)),
     ("train", re.compile(r"\btrain(?:ing)? (?:set|data|phase|accuracy|loss)\b", re.I)),
 ]
 _LABEL_SPLITS = [  # a table label that is only a split's name ("Val", "Test set", "5-fold CV")
@@ -58,33 +59,40 @@ class Context:
     @cached_property
     def splits(self) -> dict[str | None, str]:
         """The split the paper reports each dataset's results on (key None: the paper's own default), from the
-        sentences of its setup: "5-fold cross-validation", "on the test set", "external validation"."""
+        sentences of its setup: "5-fold cross-validation", "12 cases for validation", "external test set". A
+        sentence's split goes to the datasets it names, else to the last one named in the sentences before it."""
         counts: dict[str | None, dict[str, int]] = {}
         finder = self.vocab.finder("dataset")
+        recent: list[str] = []
         for s in self.sents:
             if s.related:
                 continue
+            names = [m.entry.name for m in finder.find(s.text) if m.entry.name in self.datasets]
             found = {split for split, rx in _SPLIT_WORDS if rx.search(s.text)}
+            if names:
+                recent = (recent + names)[-3:]
             if not found:
                 continue
-            names = {m.entry.name for m in finder.find(s.text) if m.entry.name in self.datasets}
-            for name in [None, *names]:
+            for name in [None, *(dict.fromkeys(names) if names else recent[-1:])]:
                 for split in found:
                     counts.setdefault(name, {}).setdefault(split, 0)
                     counts[name][split] += 1
         out: dict[str | None, str] = {}
         for name, c in counts.items():
             c.pop("train", None)
+            c.pop("external", None)  # an external test set is named beside the internal one: never the default
             if not c:
                 continue
-            # a paper that cross-validates and never names a test set reports CV figures; an external test
-            # set is named beside the internal one, so it never is the default
-            for split in ("test", "cross-validation", "validation"):
-                if c.get(split):
-                    if split == "test" and c.get("cross-validation", 0) > 2 * c["test"]:
-                        split = "cross-validation"
-                    out[name] = split
-                    break
+            # a paper that cross-validates and names a test set rarely reports CV figures only; one that
+            # validates on a validation set without a test set reports validation figures
+            if c.get("test") and c.get("cross-validation", 0) <= 2 * c["test"]:
+                out[name] = "test"
+            elif c.get("cross-validation"):
+                out[name] = "cross-validation"
+            elif c.get("validation"):
+                out[name] = "validation"
+            elif c.get("test"):
+                out[name] = "test"
         return out
 
     def split_for(self, dataset: str | None) -> str | None:

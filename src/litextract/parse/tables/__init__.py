@@ -5,7 +5,7 @@ positions (`grid`), or through PyMuPDF's line-based table finder where the regio
 from __future__ import annotations
 
 from litextract.document import Table
-from litextract.parse.tables.geometry import Row, Rule, Word, numeric
+from litextract.parse.tables.geometry import Row, Rule, Word, numeric, split_arrows
 from litextract.parse.tables.grid import build
 from litextract.parse.tables.locate import Region, regions
 
@@ -14,6 +14,7 @@ def tables_from_words(
     words: list[Word], page_number: int, page_width: float, rules: list[Rule] | None = None
 ) -> list[Table]:
     """The tables on a page from its words (x0, y0, x1, y1, text, block) and the rules drawn on it."""
+    words = split_arrows(words)
     side = [w for w in words if len(w[4]) >= 3 and w[3] - w[1] > 1.5 * (w[2] - w[0])]  # set on their side
     upright = [w for w in words if w not in side]
     out = []

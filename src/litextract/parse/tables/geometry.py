@@ -208,3 +208,18 @@ def split_superscripts(words: list[Word], page_dict: dict[str, Any]) -> list[Wor
         else:
             out.append((x0, y0, x1, y1, text.translate(_SUPERSCRIPT), block))
     return out
+
+
+def split_arrows(words: list[Word]) -> list[Word]:
+    """ "↑HD" → "↑", "HD": an arrow glued to the next column's label is split off, x shared by characters."""
+    out: list[Word] = []
+    for w in words:
+        parts = [p for p in re.split(r"(?<=[↑↓])(?=\w)", w[4]) if p] if ("↑" in w[4] or "↓" in w[4]) else [w[4]]
+        if len(parts) == 1:
+            out.append(w)
+            continue
+        x, per = w[0], (w[2] - w[0]) / len(w[4])
+        for part in parts:
+            out.append((x, w[1], x + per * len(part), w[3], part, w[5]))
+            x += per * len(part)
+    return out

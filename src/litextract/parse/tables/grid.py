@@ -249,7 +249,11 @@ def _header(head: list[Row], cols: list[_Column], rules: list[Rule], vertical: l
     for i, row in enumerate(head):
         below = head[i + 1 :]
         seps = _seps(row, vertical)
-        phrases = _phrases(row, seps)
+        own, rest = _own_labels(row, cols, bounds, seps)
+        for k, words in own:
+            bbox = (words[0][0], min(w[1] for w in words), max(w[2] for w in words), max(w[3] for w in words))
+            cells.append(Cell(text=" ".join(w[4] for w in words), row=i, col=k, bbox=bbox))
+        phrases = _phrases(Row(rest), seps) if rest else []
         for phrase in phrases:
             others = [p for p in phrases if p is not phrase]
             placed = _place(phrase, cols, bounds, row, below, _own_rules(rules, others))
@@ -267,6 +271,7 @@ def _header(head: list[Row], cols: list[_Column], rules: list[Rule], vertical: l
                     continue
                 bbox = (words[0][0], min(w[1] for w in words), max(w[2] for w in words), max(w[3] for w in words))
                 cells.append(Cell(text=text, row=i, col=span[0], col_span=len(span), bbox=bbox))
+        _extend_groups([c for c in cells if c.row == i], cols, below)
     merged: list[Cell] = []
     for c in cells:  # pieces of one label placed apart ("Kidney" "(L)") joined again
         same = next((m for m in merged if m.row == c.row and m.col == c.col and m.col_span == c.col_span), None)
@@ -281,6 +286,21 @@ def _header(head: list[Row], cols: list[_Column], rules: list[Rule], vertical: l
     for c in merged:
         c.row = used.index(c.row)
     return _join_levels(merged)
+
+
+def _extend_groups(row: list[Cell], cols: list[_Column], below: list[Row]) -> None:
+    """A group label set flush with its first column ("Hausdorff95 (mm)" over ET | WT | TC) covers the columns
+    up to the next label of its row, as far as each has a label of its own lower down."""
+    lower = {k for k, c in enumerate(cols) for r in below for w in r.words if min(w[2], c.x1) - max(w[0], c.x0) > 0}
+    row = sorted(row, key=lambda c: c.col)
+    for n, cell in enumerate(row):
+        if cell.col_span < 2 or cell.bbox is None or abs(cell.bbox[0] - cols[cell.col].x0) > 2.5:
+            continue
+        stop = row[n + 1].col if n + 1 < len(row) else len(cols)
+        end = cell.col + cell.col_span
+        while end < stop and end in lower and cols[end].value:
+            end += 1
+        cell.col_span = end - cell.col
 
 
 def _bounds(cols: list[_Column]) -> list[tuple[float, float]]:
@@ -358,15 +378,39 @@ def _place(
     return [(phrase, overlapped)]
 
 
+def _own_labels(
+    row: Row, cols: list[_Column], bounds: list[tuple[float, float]], seps: list[float]
+) -> tuple[list[tuple[int, list[Word]]], list[Word]]:
+    """A header row's words grouped by the column each stands over, when every group labels its column alone
+    (`_own_label`: "Kidney (L)" over its column, however close to the next label it is set); else the row's
+    words are left to be read as phrases (labels that span columns)."""
+    groups: list[tuple[int, list[Word]]] = []
+    for w in row.words:
+        mid = (w[0] + w[2]) / 2
+        k = next((j for j, (a, b) in enumerate(bounds) if a <= mid <= b), -1)
+        ruled = bool(groups) and any(groups[-1][1][-1][2] - 1 <= x <= w[0] + 1 for x in seps)
+        if groups and groups[-1][0] == k and not ruled:
+            groups[-1][1].append(w)
+        else:
+            groups.append((k, [w]))
+    if all(k >= 0 and _own_label(ws, k, cols) for k, ws in groups) and len({k for k, _ in groups}) == len(groups):
+        return groups, []
+    return [], row.words
+
+
 def _own_label(words: list[Word], k: int, cols: list[_Column]) -> bool:
     """Words that label column k alone: they overlap no other column and are centred on it or aligned with its
     left or right edge."""
     x0, x1 = words[0][0], max(w[2] for w in words)
-    if any(min(x1, c.x1) - max(x0, c.x0) > 0.5 for j, c in enumerate(cols) if j != k):
+    if any(min(x1, c.x1) - max(x0, c.x0) > 1.5 for j, c in enumerate(cols) if j != k):
         return False
     c = cols[k]
     tolerance = max(3.0, 0.25 * (c.x1 - c.x0))
-    return abs((x0 + x1) / 2 - c.centre) <= tolerance or abs(x0 - c.x0) <= 2.5 or abs(x1 - c.x1) <= 2.5
+    if abs((x0 + x1) / 2 - c.centre) <= tolerance:
+        return True
+    # aligned with the column's left or right edge, and no wider than it (a group label starts where its
+    # first column does but runs on over the next)
+    return (abs(x0 - c.x0) <= 2.5 or abs(x1 - c.x1) <= 2.5) and x1 - x0 <= c.x1 - c.x0 + 3
 
 
 def _group_span(k: int, x0: float, x1: float, cols: list[_Column], row: Row, below: list[Row]) -> list[int]:
@@ -527,28 +571,19 @@ def _multirow(
         return [Cell(text=texts[i][0], row=n_head + order.index(i), col=0, bbox=boxes[i][0]) for i in rows]
     x0 = min(b[0] for j in labels if (b := boxes[j][0]) is not None)
     cuts = sorted(r.y for r in rules if r.x0 <= x0 + 2)
-    if cuts:
-        blocks: dict[int, list[int]] = {}
-        for j in labels:
-            blocks.setdefault(_block(body[j], cuts), []).append(j)
-        labels = []
-        for members in blocks.values():
-            first = members[0]
-            texts[first][0] = " ".join(texts[j][0] for j in members)
-            labels.append(first)
-    else:
-        joined: list[int] = []
-        for j in labels:  # a label set on two lines ("Cross-" over "dataset") is one label
-            prev = joined[-1] if joined else None
-            if (
-                prev is not None
-                and body[j].top - body[prev].bottom < 0.6 * body[j].height
-                and (texts[j][0][:1].islower() or _CONTINUES.search(texts[prev][0]))
-            ):
-                texts[prev][0] = f"{texts[prev][0]} {texts[j][0]}"
-                continue
-            joined.append(j)
-        labels = joined
+    joined: list[int] = []
+    for j in labels:  # a label set on two lines ("2018 Data" over "Science Bowl") is one label
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and body[j].top - body[prev].bottom < 0.6 * body[j].height
+            and _block(body[j], cuts) == _block(body[prev], cuts)
+            and (cuts or texts[j][0][:1].islower() or _CONTINUES.search(texts[prev][0]))
+        ):
+            texts[prev][0] = f"{texts[prev][0]} {texts[j][0]}"
+            continue
+        joined.append(j)
+    labels = joined
     owner: dict[int, int] = {}
     for i in rows:
         block = _block(body[i], cuts)
