@@ -65,7 +65,11 @@ def _dedupe(from_tables: list[Result], from_sentences: list[Result]) -> list[Res
             seen.add(key)
             out.append(r)
     for r in from_sentences:
-        # a rounded restatement of a table value ("77.5%" for 0.7756) is the same result
-        if not any(o.metric == r.metric and o.dataset == r.dataset and abs(o.value - r.value) < 0.001 for o in out):
+        # a restatement of a table value ("77.5%" for 0.7756, or without its dataset) is the same result; so
+        # is a sentence repeating another's
+        if not any(
+            o.metric == r.metric and abs(o.value - r.value) < 0.001 and (not r.dataset or o.dataset in (r.dataset, None))
+            for o in out
+        ):
             out.append(r)
     return out
