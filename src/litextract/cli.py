@@ -326,21 +326,32 @@ def doctor(
 @app.command()
 def review(
     db: DbOption = None,
-    port: Annotated[int, typer.Option("--port", help="Port of the dashboard on 127.0.0.1.")] = 8501,
+    port: Annotated[int, typer.Option("--port", help="Port of the dashboard.")] = 8501,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to serve on; other than loopback it needs a password.")
+    ] = "127.0.0.1",
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option("--allowed-host", help="Another name browsers reach the dashboard by (repeat)."),
+    ] = None,
 ) -> None:
     """Open the dashboard (review queue, papers, leaderboards) for the database: `streamlit run`."""
     import os
 
     import litextract.dashboard
+    from litextract.dashboard import access
 
     settings = settings_from(db=db)
+    problem = access.exposure_problem(host, settings.dashboard_password is not None)
+    if problem:
+        raise fail(f"--host {host}: {problem}", 2)
     script = Path(litextract.dashboard.__file__).parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "viewer"]
-    console.print(f"dashboard for {settings.db} on http://127.0.0.1:{port} (Ctrl+C stops it)", highlight=False)
+    command = [sys.executable, "-m", "streamlit", "run", str(script), *access.server_flags(host, port, allowed_host)]
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"dashboard for {settings.db} on http://{shown}:{port} (Ctrl+C stops it)", highlight=False)
     sys.stdout.flush()
-    # this process becomes the Streamlit server, so Ctrl+C and signals reach it directly
+    # this process becomes the Streamlit server, so Ctrl+C and signals reach it directly; the password, if any,
+    # reaches it through the environment or litextract.toml, never the command line
     os.execve(sys.executable, command, {**os.environ, "LITEXTRACT_DB": str(settings.db.resolve())})
 
 
