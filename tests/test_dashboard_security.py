@@ -38,10 +38,10 @@ def listening_addresses(port: int) -> set[str]:
             if state != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
                 continue
             raw = bytes.fromhex(address)
-            # /proc prints each 32-bit word in host byte order
-            words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4)) if sys.byteorder == "little" else raw
+            if sys.byteorder == "little":  # /proc prints each 32-bit word in host byte order
+                raw = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
             family = socket.AF_INET if width == 8 else socket.AF_INET6
-            found.add(socket.inet_ntop(family, words))
+            found.add(socket.inet_ntop(family, raw))
     return found
 
 
