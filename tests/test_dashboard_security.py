@@ -16,8 +16,11 @@ from typer.testing import CliRunner
 
 from litextract.cli import app
 from litextract.dashboard import access
+from litextract.ingest import ingest
+from litextract.settings import load_settings
+from litextract.store import connect
 
-from conftest import free_port, running_server
+from conftest import PAPER_PAGES, free_port, running_server, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -202,3 +205,15 @@ def test_the_dashboard_without_a_password_is_not_served_on_a_network_address(
 
 def _option_with_address(get_option: Any, address: str) -> Any:
     return lambda key: address if key == "server.address" else get_option(key)
+
+
+def test_the_password_is_never_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LITEXTRACT_DASHBOARD_PASSWORD", PASSWORD)
+    settings = load_settings(db=tmp_path / "t.duckdb", cache_dir=tmp_path / "cache")
+    assert settings.dashboard_password is not None and PASSWORD not in repr(settings)
+    ingest([write_pdf(tmp_path / "paper.pdf", PAPER_PAGES)], settings)
+    stored = settings.db.read_bytes()
+    assert PASSWORD.encode() not in stored and PASSWORD.encode("unicode_escape") not in stored
+    with connect(settings.db, read_only=True) as con:
+        (recorded,) = con.execute("SELECT settings FROM runs").fetchone() or [""]
+    assert "dashboard_password" not in recorded

@@ -170,7 +170,9 @@ def test_any_exception_while_parsing_or_extracting_fails_that_file_only(
     assert set(errors_of(settings.db)) == {"fault-key.pdf", "fault-recursion.pdf", "zfault.pdf"}
 
 
-def test_uploading_a_malformed_pdf_shows_one_line_and_no_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_uploading_a_malformed_pdf_shows_one_line_and_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = tmp_path / "srv"
     bad = server / "uploads" / "0123456789ab" / "bad.pdf"
     bad.parent.mkdir(parents=True)
@@ -195,7 +197,9 @@ def test_uploading_a_malformed_pdf_shows_one_line_and_no_traceback(tmp_path: Pat
     assert len(at.get("page_link")) == 1  # the good file was stored and linked
 
 
-def test_an_ingest_that_cannot_run_is_one_line_on_the_upload_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_ingest_that_cannot_run_is_one_line_on_the_upload_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sqlite_db = tmp_path / "t.duckdb"
     with sqlite3.connect(sqlite_db) as con:
         con.execute("CREATE TABLE t (x)")
@@ -678,7 +682,8 @@ def test_file_names_with_control_characters_or_markup_are_printed_escaped_on_one
     assert any("[bold]markup[red].pdf: failed at parse" in line for line in failed)
     listed = subprocess.run([LITEXTRACT, "errors", "--db", str(db)], capture_output=True, text=True)
     assert listed.returncode == 0 and "\x1b" not in listed.stdout and "\\x1b" in listed.stdout.replace("\n", "")
-    as_json = json.loads(subprocess.run([LITEXTRACT, "errors", "--db", str(db), "--json"], capture_output=True).stdout)
+    listed = subprocess.run([LITEXTRACT, "errors", "--db", str(db), "--json"], capture_output=True)
+    as_json = json.loads(listed.stdout)
     assert evil in {Path(e["file"]).name for e in as_json}  # scripts get the real name
 
 
@@ -696,6 +701,7 @@ def test_export_onto_an_existing_file_is_one_line(tmp_path: Path, settings: Sett
     target = tmp_path / "review.csv"
     target.write_text("mine")
     result = runner.invoke(app, ["export", "--out", str(target), "--db", str(settings.db)])
-    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.output.strip() == f"error: {target}: is a file, not a folder; give --out a folder"
     assert target.read_text() == "mine"
