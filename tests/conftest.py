@@ -113,3 +113,14 @@ def running_server(command: list[str], port: int, log: Path, **popen: Any) -> It
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def paper_db(folder: Path) -> tuple[Path, str]:
+    """A database in `folder` holding one ingested paper (PAPER_PAGES); returns it and the paper's id."""
+    from litextract.ingest import ingest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Settings(db=folder / "papers.duckdb", cache_dir=folder / "cache")
+    (outcome,) = ingest([write_pdf(folder / "paper.pdf", PAPER_PAGES)], settings).outcomes
+    assert outcome.paper_id, outcome.line
+    return settings.db, outcome.paper_id

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_dashboard_queries import build_sample_db
 from typer.testing import CliRunner
 
 from litextract.cli import app
@@ -20,7 +19,7 @@ from litextract.ingest import ingest
 from litextract.settings import load_settings
 from litextract.store import connect
 
-from conftest import PAPER_PAGES, free_port, running_server, write_pdf
+from conftest import PAPER_PAGES, free_port, paper_db, running_server, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -67,7 +66,7 @@ def handshake_status(port: int, host: str) -> int:
 def test_streamlit_run_app_uses_the_shipped_config_loopback_only_and_no_foreign_host(tmp_path: Path) -> None:
     """`streamlit run app.py` from the repository, with no flags: .streamlit/config.toml binds 127.0.0.1 and
     turns away a WebSocket whose Host is not a loopback name (DNS rebinding)."""
-    db, _ = build_sample_db(tmp_path)
+    db, _ = paper_db(tmp_path)
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     env = {**os.environ, "LITEXTRACT_DB": str(db)}
@@ -92,7 +91,7 @@ def test_the_shipped_streamlit_config_is_safe() -> None:
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the listening sockets from /proc/net")
 def test_litextract_review_serves_loopback_only_and_refuses_a_foreign_host(tmp_path: Path) -> None:
-    db, _ = build_sample_db(tmp_path)
+    db, _ = paper_db(tmp_path)
     port = free_port()
     command = [str(Path(sys.executable).parent / "litextract"), "review", "--db", str(db), "--port", str(port)]
     with running_server(command, port, tmp_path / "review.log", cwd=tmp_path):  # no config file here
@@ -172,7 +171,7 @@ def test_review_on_loopback_names_needs_no_password(monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db, _ = build_sample_db(tmp_path)
+    db, _ = paper_db(tmp_path)
     monkeypatch.setenv("LITEXTRACT_DB", str(db))
     return db
 

@@ -25,7 +25,6 @@ import openpyxl
 import pytest
 from openai_server import FakeOpenAI
 from streamlit.testing.v1 import AppTest
-from test_dashboard_queries import build_sample_db
 from typer.testing import CliRunner
 
 from litextract import export
@@ -37,7 +36,7 @@ from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.settings import Settings
 from litextract.store import connect, migrations, queries, review
 
-from conftest import PAPER_PAGES, write_pdf
+from conftest import PAPER_PAGES, paper_db, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -553,7 +552,7 @@ def test_read_only_commands_never_migrate_an_older_database(
 def test_paths_are_stored_absolute_and_old_relative_ones_resolve_against_the_database_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db, ids = build_sample_db(tmp_path)
+    db, pid = paper_db(tmp_path / "db")
     with connect(db, read_only=True) as con:
         stored = [r[0] for r in con.execute("SELECT path FROM papers UNION ALL SELECT path FROM files").fetchall()]
     assert all(Path(p).is_absolute() for p in stored)
@@ -571,7 +570,7 @@ def test_paths_are_stored_absolute_and_old_relative_ones_resolve_against_the_dat
     monkeypatch.setenv("LITEXTRACT_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=30).run()
     at.switch_page("src/litextract/dashboard/pages/review.py")
-    at.query_params["paper"] = ids["pancreas"]
+    at.query_params["paper"] = pid
     at.run()
     assert not at.exception
     assert not [w.value for w in at.warning if "not found" in str(w.value)]
