@@ -218,6 +218,7 @@ def test_gold_tolerates_nulls_and_refuses_unknown_keys() -> None:
     Gold.model_validate({"file": "x.pdf", "datasets": [{"name": "A", "aliases": None, "tasks": None, "size": None}]})
     with pytest.raises(ValueError, match="datset"):
         Gold.model_validate({"file": "x.pdf", "datset": []})
+    assert Gold.model_validate({"file": "x.pdf", "notes": "two values printed"}).file == "x.pdf"  # FORMAT.md's notes
 
 
 def test_the_real_papers_gold_files_load() -> None:

@@ -89,6 +89,7 @@ class Gold(_Strict):
     datasets: list[GoldDataset] = Field(default_factory=list)
     models: list[GoldModel] = Field(default_factory=list)
     results: list[GoldResult] = Field(default_factory=list)
+    notes: str | None = Field(default=None, description="the annotator's remarks; scorers ignore them")
 
     _nulls = field_validator("datasets", "models", "results", mode="before")(_list)
 
