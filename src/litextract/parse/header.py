@@ -8,11 +8,14 @@ copyright lines, running heads). PDF metadata fills in what the layout does not 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import idutils
 
 from litextract.document import Header, Page
+from litextract.vocab import Entry, vocabulary
 
 HEADER_PAGES = 2  # pages whose font sizes are read (more would cost parse time)
 
@@ -43,38 +46,69 @@ _PREFIX = re.compile(
     r"^(?:Data Descriptor|Original (?:Research|Article)|Research Article|Review|Article)\s*[:\-–]\s*", re.I
 )
 _BAD_META_TITLE = re.compile(r"paper title|microsoft word|untitled|\.docx?$|\.pdf$|^[\w\-]+$|^\s*$", re.I)
-_VENUES = [
-    (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint"),
-    (re.compile(r"\b(?:bioRxiv|medRxiv)\b"), None, "preprint"),
-    (
-        re.compile(
-            r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"
-        ),
-        None,
-        "thesis",
-    ),
-    (re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|\bConference on [^\n]{5,100}"), None, "conference"),
-    (
-        re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"),
-        None,
-        "journal",
-    ),
-    (
-        re.compile(
-            r"\b(?:Frontiers in [A-Z][\w ]{3,60}|IEEE Access|Scientific Data|Scientific Reports|Nature [A-Z]\w+|"
-            r"Medical Image Analysis|Biomimetics|Informatica|Diagnostics|Cancers|Sensors|Electronics|"
-            r"Progress In Electromagnetics Research|Medical Research Archives|PLOS ONE)\b"
-        ),
-        None,
-        "journal",
-    ),
-    (
-        re.compile(r"\b(?:MICCAI|CVPR|ICCV|ECCV|NeurIPS|ICLR|ICML|ISBI|WACV|AAAI|MIDL)\b[ '’]*(?:20)?\d{2}"),
+Pattern = tuple[re.Pattern[str], str | None, str]  # pattern, the venue's name (None: the text matched), type
+# Structural venue patterns, whatever the name: venue names themselves come from vocab/venues.toml (_venues).
+_THESIS: Pattern = (
+    re.compile(r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"),
+    None,
+    "thesis",
+)
+_PROCEEDINGS: Pattern = (
+    re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|\bConference on [^\n]{5,100}"),
+    None,
+    "conference",
+)
+_JOURNAL_OF: Pattern = (
+    re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"),
+    None,
+    "journal",
+)
+_SERIES: Pattern = (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|Nature [A-Z]\w+)\b"), None, "journal")
+_REPORT: Pattern = (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report")
+_CITED_AS = r",?\s+(?:\(?(?:19|20)\d{2}\b|[Vv]ol)"  # "Sensors 2021, 21", "Radiology, Vol. 3": a journal's line
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")  # MICCAI, NeurIPS, BrainLes
+
+
+@cache
+def _venues() -> list[Pattern]:
+    """The venue patterns in the order they are tried: names from vocab/venues.toml between structural ones."""
+    by_type: dict[str, list[Entry]] = {}
+    for entry in vocabulary().entries("venue"):
+        by_type.setdefault(str(entry.attrs.get("type")), []).append(entry)
+
+    def names(entries: list[Entry], kind: str, forms: Callable[[Entry], list[str]]) -> list[Pattern]:
+        out: list[Pattern] = []
+        for e in entries:
+            found = sorted(forms(e), key=len, reverse=True)
+            if found:
+                body = "|".join(re.escape(f) for f in found)
+                tail = _CITED_AS if e.attrs.get("needs_context") else ""
+                out.append((re.compile(rf"(?<![\w-])(?:{body})(?![\w-]){tail}"), e.name, kind))
+        return out
+
+    def spelled_out(e: Entry) -> list[str]:  # the name and dotted or multi-word abbreviations, not bare acronyms
+        return [f for f in e.forms if not _ACRONYM.match(f)]
+
+    arxiv: Pattern = (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint")
+    servers = [e for e in by_type.get("preprint server", []) if e.name != "arXiv"]
+    acronyms = sorted({f for e in by_type.get("conference", []) for f in e.forms if _ACRONYM.match(f)}, key=len)
+    conference_years: Pattern = (
+        re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in reversed(acronyms))})\b[ '’]*(?:20)?\d{{2}}"),
         None,
         "conference",
-    ),
-    (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report"),
-]
+    )
+    return [
+        arxiv,
+        *names(servers, "preprint", lambda e: list(e.forms)),
+        _THESIS,
+        _PROCEEDINGS,
+        _JOURNAL_OF,
+        _SERIES,
+        *names(by_type.get("journal", []), "journal", spelled_out),
+        conference_years,
+        *names(by_type.get("conference", []), "conference", spelled_out),
+        _REPORT,
+    ]
 
 
 @dataclass(frozen=True)
@@ -112,7 +146,7 @@ def cover_like(text: str) -> bool:
 def venue_of(text: str) -> tuple[str | None, str | None]:
     """The venue named on a paper's first pages and its type (journal, conference, preprint, thesis, report)."""
     text = text[:8000]
-    for pattern, name, kind in _VENUES:
+    for pattern, name, kind in _venues():
         m = pattern.search(text)
         if m:
             venue = name or " ".join(m.group(0).split()).strip(" ,.;:")
