@@ -8,7 +8,6 @@ copyright lines, running heads). PDF metadata fills in what the layout does not 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,7 +45,8 @@ _PREFIX = re.compile(
     r"^(?:Data Descriptor|Original (?:Research|Article)|Research Article|Review|Article)\s*[:\-–]\s*", re.I
 )
 _BAD_META_TITLE = re.compile(r"paper title|microsoft word|untitled|\.docx?$|\.pdf$|^[\w\-]+$|^\s*$", re.I)
-Pattern = tuple[re.Pattern[str], str | None, str]  # pattern, the venue's name (None: the text matched), type
+Pattern = tuple[re.Pattern[str], "str | dict[str, str] | None", str]
+# pattern; the venue's name (None: the text matched; a dict: the name of each form matched); type.
 # Structural venue patterns, whatever the name: venue names themselves come from vocab/venues.toml (_venues).
 _THESIS: Pattern = (
     re.compile(r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"),
@@ -65,8 +65,22 @@ _JOURNAL_OF: Pattern = (
 )
 _SERIES: Pattern = (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|Nature [A-Z]\w+)\b"), None, "journal")
 _REPORT: Pattern = (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report")
-_CITED_AS = r",?\s+(?:\(?(?:19|20)\d{2}\b|[Vv]ol)"  # "Sensors 2021, 21", "Radiology, Vol. 3": a journal's line
+_CITED_AS = r"(?=,?\s+(?:\(?(?:19|20)\d{2}\b|[Vv]ol))"  # "Sensors 2021, 21", "Radiology, Vol. 3": a journal's line
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")  # MICCAI, NeurIPS, BrainLes
+
+
+def _names(entries: list[Entry], kind: str, spelled_out: bool) -> Pattern:
+    """One pattern for the names (and abbreviations) of `entries`; with `spelled_out`, no bare acronyms."""
+    forms: dict[str, str] = {}
+    parts = []
+    for e in entries:
+        for form in e.forms:
+            if (spelled_out and _ACRONYM.match(form)) or form in forms:
+                continue
+            forms[form] = e.name
+            parts.append((form, re.escape(form) + (_CITED_AS if e.attrs.get("needs_context") else "")))
+    body = "|".join(p for _, p in sorted(parts, key=lambda fp: len(fp[0]), reverse=True)) or "(?!x)x"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), forms, kind
 
 
 @cache
@@ -75,20 +89,6 @@ def _venues() -> list[Pattern]:
     by_type: dict[str, list[Entry]] = {}
     for entry in vocabulary().entries("venue"):
         by_type.setdefault(str(entry.attrs.get("type")), []).append(entry)
-
-    def names(entries: list[Entry], kind: str, forms: Callable[[Entry], list[str]]) -> list[Pattern]:
-        out: list[Pattern] = []
-        for e in entries:
-            found = sorted(forms(e), key=len, reverse=True)
-            if found:
-                body = "|".join(re.escape(f) for f in found)
-                tail = _CITED_AS if e.attrs.get("needs_context") else ""
-                out.append((re.compile(rf"(?<![\w-])(?:{body})(?![\w-]){tail}"), e.name, kind))
-        return out
-
-    def spelled_out(e: Entry) -> list[str]:  # the name and dotted or multi-word abbreviations, not bare acronyms
-        return [f for f in e.forms if not _ACRONYM.match(f)]
-
     arxiv: Pattern = (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint")
     servers = [e for e in by_type.get("preprint server", []) if e.name != "arXiv"]
     acronyms = sorted({f for e in by_type.get("conference", []) for f in e.forms if _ACRONYM.match(f)}, key=len)
@@ -99,14 +99,14 @@ def _venues() -> list[Pattern]:
     )
     return [
         arxiv,
-        *names(servers, "preprint", lambda e: list(e.forms)),
+        _names(servers, "preprint", spelled_out=False),
         _THESIS,
         _PROCEEDINGS,
         _JOURNAL_OF,
         _SERIES,
-        *names(by_type.get("journal", []), "journal", spelled_out),
+        _names(by_type.get("journal", []), "journal", spelled_out=True),
         conference_years,
-        *names(by_type.get("conference", []), "conference", spelled_out),
+        _names(by_type.get("conference", []), "conference", spelled_out=True),
         _REPORT,
     ]
 
@@ -149,7 +149,8 @@ def venue_of(text: str) -> tuple[str | None, str | None]:
     for pattern, name, kind in _venues():
         m = pattern.search(text)
         if m:
-            venue = name or " ".join(m.group(0).split()).strip(" ,.;:")
+            found = name.get(m.group(0)) if isinstance(name, dict) else name
+            venue = found or " ".join(m.group(0).split()).strip(" ,.;:")
             venue = re.split(r"\s{2,}|,?\s*(?:Vol\.|Volume|ISSN|\d{4}\b)", venue)[0].strip(" ,.;:") or venue
             return venue, kind
     return None, None
