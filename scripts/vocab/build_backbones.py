@@ -31,6 +31,12 @@ def key(text: str) -> str:
     return _KEY.sub("", text.casefold())
 
 
+def runs(text: str) -> list[str]:
+    """The letter and digit runs the mention finder matches by ("UNet" is not "U-Net" to it, "ResNet50" is
+    "ResNet-50"): a spelling with other runs must be listed to be found in text."""
+    return re.findall(r"[a-z]+|[0-9]+|\+", text.casefold())
+
+
 def _regnet(m: re.Match[str]) -> str:
     flops = m.group(2).replace("_", ".")
     return f"RegNet{m.group(1).upper()}-{flops.upper()}"
@@ -327,7 +333,7 @@ def merge(items: list[Arch]) -> list[Arch]:
                 print(f"{f!r} of {a.name!r} is already {by_key[k].name!r}: dropped", file=sys.stderr)
                 continue
             by_key[k] = hit
-            if f != hit.name and (key(f) != key(hit.name) or "+" in f) and f not in hit.aliases:
+            if runs(f) not in [runs(g) for g in [hit.name, *hit.aliases]] or ("+" in f and f not in hit.aliases):
                 hit.aliases.append(f)  # with "+": the runtime key drops it, so the exact form must be listed
     return out
 

@@ -171,6 +171,12 @@ def key(text: str) -> str:
     return _KEY.sub("", text.casefold())
 
 
+def runs(text: str) -> list[str]:
+    """The letter and digit runs the mention finder matches by ("KvasirSEG" is not "Kvasir-SEG" to it,
+    "BraTS2019" is "BraTS 2019"): a spelling with other runs must be listed to be found in text."""
+    return re.findall(r"[a-z]+|[0-9]+", text.casefold())
+
+
 @dataclass
 class Dataset:
     name: str
@@ -194,7 +200,10 @@ def _extra(cell: str) -> dict[str, object]:
     out: dict[str, object] = {}
     for part in _split(cell):
         k, _, v = part.partition("=")
-        out[k.strip()] = True if v.strip() == "true" else False if v.strip() == "false" else v.strip()
+        value = v.strip()
+        out[k.strip()] = True if value == "true" else False if value == "false" else value
+    if isinstance(out.get("needs_context"), str):  # the forms it applies to, comma-separated
+        out["needs_context"] = [f.strip() for f in str(out["needs_context"]).split(",")]
     return out
 
 
@@ -364,7 +373,7 @@ class Catalogue:
             if k in self.by_key and self.by_key[k] is not hit:
                 print(f"alias {f!r} of {d.name!r} is already {self.by_key[k].name!r}: dropped", file=sys.stderr)
                 continue
-            if f != hit.name and f not in hit.aliases:
+            if runs(f) not in [runs(g) for g in [hit.name, *hit.aliases]]:
                 hit.aliases.append(f)
             self.by_key[k] = hit
 
@@ -396,7 +405,9 @@ def flag(d: Dataset, words: set[str]) -> None:
     d.extra.setdefault("case_sensitive", True)
     plain = [f for f in prose if not re.search(r"[a-z][A-Z]", f)]
     plain = [f for f in plain if any(c.islower() for c in f)]
-    if plain and d.extra.get("needs_context") is not True:
+    given = d.extra.get("needs_context")
+    if plain and given is not True:
+        plain = list(dict.fromkeys([*(given if isinstance(given, list) else []), *plain]))
         d.extra["needs_context"] = True if set(plain) == set(d.forms()) else plain
 
 

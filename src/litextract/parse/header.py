@@ -65,20 +65,23 @@ _JOURNAL_OF: Pattern = (
 )
 _SERIES: Pattern = (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|Nature [A-Z]\w+)\b"), None, "journal")
 _REPORT: Pattern = (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report")
-_CITED_AS = r"(?=,?\s+(?:\(?(?:19|20)\d{2}\b|[Vv]ol))"  # "Sensors 2021, 21", "Radiology, Vol. 3": a journal's line
+# "Sensors 2021, 21", "Medical Image Analysis 67 (2021)", "Radiology, Vol. 3": a journal's citation line
+_CITED_AS = r"(?=,?\s+(?:\d{1,4}\s+)?(?:\(?(?:19|20)\d{2}\b|[Vv]ol))"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")  # MICCAI, NeurIPS, BrainLes
 
 
 def _names(entries: list[Entry], kind: str, spelled_out: bool) -> Pattern:
-    """One pattern for the names (and abbreviations) of `entries`; with `spelled_out`, no bare acronyms."""
+    """One pattern for the names (and abbreviations) of `entries`; with `spelled_out`, no bare acronyms.
+    A name of several words matches in any case (banners print "EXPERT SYSTEMS WITH APPLICATIONS")."""
     forms: dict[str, str] = {}
     parts = []
     for e in entries:
         for form in e.forms:
             if (spelled_out and _ACRONYM.match(form)) or form in forms:
                 continue
-            forms[form] = e.name
-            parts.append((form, re.escape(form) + (_CITED_AS if e.attrs.get("needs_context") else "")))
+            forms[form.casefold()] = e.name
+            body = re.escape(form) if " " not in form else f"(?i:{re.escape(form)})"  # banners may be in capitals
+            parts.append((form, body + (_CITED_AS if e.attrs.get("needs_context") else "")))
     body = "|".join(p for _, p in sorted(parts, key=lambda fp: len(fp[0]), reverse=True)) or "(?!x)x"
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), forms, kind
 
@@ -149,7 +152,7 @@ def venue_of(text: str) -> tuple[str | None, str | None]:
     for pattern, name, kind in _venues():
         m = pattern.search(text)
         if m:
-            found = name.get(m.group(0)) if isinstance(name, dict) else name
+            found = name.get(m.group(0).casefold()) if isinstance(name, dict) else name
             venue = found or " ".join(m.group(0).split()).strip(" ,.;:")
             venue = re.split(r"\s{2,}|,?\s*(?:Vol\.|Volume|ISSN|\d{4}\b)", venue)[0].strip(" ,.;:") or venue
             return venue, kind
