@@ -248,6 +248,7 @@ def test_a_word_like_name_counts_near_dataset_words_or_as_a_label() -> None:
         ("Medical Image Analysis 67 (2021) 101850\nContents lists available", "Medical Image Analysis", "journal"),
         ("IEEE Trans. Med. Imag., vol. 40, no. 3", "IEEE Transactions on Medical Imaging", "journal"),
         ("Sensors 2021, 21, 4512. https://doi.org/10.3390/s21134512", "Sensors", "journal"),
+        ("Scientific Data |  (2023) 10:41 | https://doi.org/10.1038/s41597", "Scientific Data", "journal"),
         (
             "Proceedings of the IEEE/CVF Conference on Computer Vision",
             "Proceedings of the IEEE/CVF Conference on Computer Vision",

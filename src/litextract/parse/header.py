@@ -65,8 +65,9 @@ _JOURNAL_OF: Pattern = (
 )
 _SERIES: Pattern = (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|Nature [A-Z]\w+)\b"), None, "journal")
 _REPORT: Pattern = (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report")
-# "Sensors 2021, 21", "Medical Image Analysis 67 (2021)", "Radiology, Vol. 3": a journal's citation line
-_CITED_AS = r"(?=,?\s+(?:\d{1,4}\s+)?(?:\(?(?:19|20)\d{2}\b|[Vv]ol))"
+# "Sensors 2021, 21", "Medical Image Analysis 67 (2021)", "Scientific Data | (2023) 10:41", "Radiology, Vol. 3":
+# a journal's citation line
+_CITED_AS = r"(?=\s*[,|]?\s+(?:\d{1,4}\s+)?(?:\(?(?:19|20)\d{2}\b|[Vv]ol))"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")  # MICCAI, NeurIPS, BrainLes
 
 
