@@ -91,7 +91,7 @@ def max_rss_mib(who: int) -> float:
 
 
 def run(folder: Path, repeat: int, with_tracemalloc: bool) -> dict[str, Any]:
-    pdfs = find_pdfs([folder])
+    pdfs = find_pdfs([folder]).files
     if not pdfs:
         raise SystemExit(f"{folder}: no PDF files")
     raws, ingests, raw_cpus, ingest_cpus = [], [], [], []

@@ -197,7 +197,8 @@ PAPERS: list[Paper] = [
             "[3] Antonelli M, et al. The Medical Segmentation Decathlon. Nature Communications 2022.",
         ],
         datasets=[
-            dataset("NIH Pancreas-CT", ["NIH Pancreas-CT collection"], "CT", "pancreas", ["segmentation"],
+            dataset("Pancreas-CT", ["NIH Pancreas-CT collection", "NIH Pancreas-CT"], "CT", "pancreas",
+                    ["segmentation"],
                     "82 contrast-enhanced abdominal CT scans from 80 patients without pancreatic lesions",
                     patients=80, scans=82),
             dataset("MSD Pancreas", ["MSD Pancreas task", "Task07_Pancreas",
@@ -214,7 +215,7 @@ PAPERS: list[Paper] = [
             model("3D CNN (scratch)", None, "classification", False, "none"),
         ],
         text_results=[
-            TextResult("U-Net localiser", "NIH Pancreas-CT", "dice", 0.837, "83.7%", "cross-validation",
+            TextResult("U-Net localiser", "Pancreas-CT", "dice", 0.837, "83.7%", "cross-validation",
                        "abstract; Section 3"),
         ],
     ),

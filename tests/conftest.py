@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
@@ -74,3 +80,47 @@ def real_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest([corpus], settings)
     assert len(summary.outcomes) >= 30
     return settings.db
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(command: list[str], port: int, log: Path, **popen: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """A Streamlit server started by `command`, once its health check on 127.0.0.1:`port` answers (60 s at
+    most); stopped on exit."""
+    server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, **popen)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the server did not start: {log.read_text(errors='replace')[-2000:]}")
+                time.sleep(0.3)  # polling the health check, the event we wait for
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def paper_db(folder: Path) -> tuple[Path, str]:
+    """A database in `folder` holding one ingested paper (PAPER_PAGES); returns it and the paper's id."""
+    from litextract.ingest import ingest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Settings(db=folder / "papers.duckdb", cache_dir=folder / "cache")
+    (outcome,) = ingest([write_pdf(folder / "paper.pdf", PAPER_PAGES)], settings).outcomes
+    assert outcome.paper_id, outcome.line
+    return settings.db, outcome.paper_id

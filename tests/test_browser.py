@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +12,7 @@ from test_dashboard_queries import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 
 from litextract.store import connect, queries
 
-from conftest import write_pdf
+from conftest import free_port, running_server, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -35,12 +31,6 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """A running dashboard on the sample database; yields its URL and the paper ids."""
@@ -49,28 +39,8 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     env = {**os.environ, "LITEXTRACT_DB": str(db), "LITEXTRACT_REVIEWER": "e2e"}
-    log = tmp_path / "streamlit.log"
-    server = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.3)
-        yield url, ids
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with running_server(command, port, tmp_path / "streamlit.log", env=env):
+        yield f"http://127.0.0.1:{port}", ids
 
 
 def test_dashboard_renders_papers_in_a_real_browser(dashboard: tuple[str, dict[str, str]]) -> None:

@@ -71,4 +71,4 @@ def test_missing_path_and_missing_database_are_one_line_errors(tmp_path: Path) -
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--db", str(tmp_path / "x.duckdb")])
     assert result.exit_code == 2 and "no such file" in result.output
     result = runner.invoke(app, ["papers", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "no database yet" in result.output
+    assert result.exit_code == 1 and "no database at" in result.output

@@ -272,3 +272,16 @@ def test_litextract_review_serves_the_dashboard_for_the_given_database(tmp_path:
             server.kill()
             out, _ = server.communicate()
     assert f"dashboard for {db}" in out.replace("\n", "")
+
+
+def test_leaderboards_rank_by_the_metric_vocabularys_direction() -> None:
+    from litextract.dashboard.leaderboards import lower_is_better
+
+    assert [lower_is_better(m) for m in ("dice", "hd95", "psnr", "params", "FID", "unknown")] == [
+        False,
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]

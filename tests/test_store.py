@@ -63,7 +63,7 @@ def test_rejected_records_are_hidden_from_views(tmp_path: Path) -> None:
 
 
 def test_reading_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no database yet"), connect(tmp_path / "none.duckdb", read_only=True):
+    with pytest.raises(StoreError, match="no database at"), connect(tmp_path / "none.duckdb", read_only=True):
         pass
 
 

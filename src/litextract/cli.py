@@ -12,15 +12,18 @@ from typing import Annotated, Any
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from litextract import export as export_mod
 from litextract.ingest import FileOutcome
 from litextract.ingest import ingest as run_ingest
+from litextract.prepare import printable
 from litextract.records import HEADER_FIELDS
 from litextract.settings import Settings, load_settings
-from litextract.store import StoreError, connect, queries
+from litextract.store import StoreError, connect, queries, upgrade
 
 app = typer.Typer(help="Extract datasets, models and results from medical-imaging papers.", no_args_is_help=True)
 console = Console()
@@ -46,13 +49,13 @@ def table(title: str, columns: list[str], data: list[dict[str, Any]], widths: di
     t = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
         t.add_column(c, max_width=(widths or {}).get(c), overflow="fold")
-    for row in data:
-        t.add_row(*("" if (v := export_mod.cell(row.get(c))) == "" else str(v) for c in columns))
+    for row in data:  # as text, not rich markup; control characters (ESC, newline) escaped
+        t.add_row(*(Text(printable(str(export_mod.cell(row.get(c))))) for c in columns))
     return t
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
+    err.print(Text.assemble(("error:", "red"), " ", printable(message)), soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -92,9 +95,9 @@ def ingest(
 
     def on_file(outcome: FileOutcome) -> None:
         progress.advance(task)
-        progress.update(task, description=outcome.path.name)
+        progress.update(task, description=escape(printable(outcome.path.name)))
         if outcome.status == "failed":
-            progress.console.print(f"[red]✗[/red] {outcome.line}", highlight=False, soft_wrap=True)
+            progress.console.print(Text.assemble(("✗", "red"), " ", outcome.line), highlight=False, soft_wrap=True)
 
     try:
         with progress:
@@ -127,7 +130,8 @@ def ingest(
     else:
         console.print(
             f"{len(summary.outcomes)} files: [green]{counts['ingested']} ingested[/green], "
-            f"{counts['unchanged']} unchanged, [red]{counts['failed']} failed[/red] → {settings.db}"
+            f"{counts['unchanged']} unchanged, [red]{counts['failed']} failed[/red]"
+            f" → {escape(printable(str(settings.db)))}"
         )
     if counts["failed"]:
         raise typer.Exit(1)
@@ -174,8 +178,8 @@ def show(
         print_json(record)
         return
     for key in HEADER_FIELDS:
-        console.print(f"[bold]{key}[/bold]: {export_mod.cell(paper[key])}", highlight=False)
-    console.print(f"[bold]files[/bold]: {'; '.join(record['files'])}", highlight=False)
+        console.print(Text.assemble((key, "bold"), ": ", printable(str(export_mod.cell(paper[key])))))
+    console.print(Text.assemble(("files", "bold"), ": ", printable("; ".join(record["files"]))))
     ev = ["evidence_page", "evidence_quote", "verified", "review_status"]
     console.print(
         table(
@@ -210,13 +214,18 @@ def export(
     as_json: JsonOption = False,
 ) -> None:
     """Write the comparison CSVs (papers, datasets, models, results) for the review."""
+    if out.exists() and not out.is_dir():
+        raise fail(f"{out}: is a file, not a folder; give --out a folder")
     with _read(db) as con:
-        written = export_mod.export(con, out)
+        try:
+            written = export_mod.export(con, out)
+        except OSError as exc:
+            raise fail(f"{exc.filename or out}: cannot write the export: {exc.strerror or exc}") from exc
     if as_json:
         print_json({"out": str(out), "files": written})
         return
     for name, n in written.items():
-        console.print(f"{out / name}: {n} rows", highlight=False)
+        console.print(Text(f"{printable(str(out / name))}: {n} rows"), highlight=False)
 
 
 @app.command()
@@ -230,6 +239,20 @@ def errors(db: DbOption = None, as_json: JsonOption = False) -> None:
     console.print(
         table(f"{len(data)} errors", ["run_id", "file", "stage", "reason", "failed_at"], data, {"reason": 70})
     )
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Bring a database written by an older litextract up to date (read-only commands never change it)."""
+    settings = settings_from(db=db)
+    try:
+        applied = upgrade(settings.db)
+    except StoreError as exc:
+        raise fail(str(exc)) from exc
+    if applied:
+        console.print(f"{settings.db}: applied migration {', '.join(f'{v:03d}' for v in applied)}", highlight=False)
+    else:
+        console.print(f"{settings.db}: up to date", highlight=False)
 
 
 @contextmanager
@@ -276,7 +299,7 @@ def eval_(
     for name, (path, files) in groups.items():
         report.add_group(name, files, str(path))
     for line in report.errors:
-        err.print(f"[red]✗[/red] {line}", highlight=False, soft_wrap=True)
+        err.print(f"[red]✗[/red] {escape(printable(line))}", highlight=False, soft_wrap=True)
     if as_json:
         print_json(report.to_json())
         return
@@ -326,21 +349,37 @@ def doctor(
 @app.command()
 def review(
     db: DbOption = None,
-    port: Annotated[int, typer.Option("--port", help="Port of the dashboard on 127.0.0.1.")] = 8501,
+    port: Annotated[int, typer.Option("--port", help="Port of the dashboard.")] = 8501,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to serve on; other than loopback it needs a password.")
+    ] = "127.0.0.1",
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option("--allowed-host", help="Another name browsers reach the dashboard by (repeat)."),
+    ] = None,
 ) -> None:
     """Open the dashboard (review queue, papers, leaderboards) for the database: `streamlit run`."""
     import os
 
     import litextract.dashboard
+    from litextract.dashboard import access
 
     settings = settings_from(db=db)
+    problem = access.exposure_problem(host, settings.dashboard_password is not None)
+    if problem:
+        raise fail(f"--host {host}: {problem}", 2)
+    if settings.db.exists():  # the dashboard writes reviews: an older database is brought up to date first
+        try:
+            upgrade(settings.db)
+        except StoreError as exc:
+            raise fail(str(exc)) from exc
     script = Path(litextract.dashboard.__file__).parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "viewer"]
-    console.print(f"dashboard for {settings.db} on http://127.0.0.1:{port} (Ctrl+C stops it)", highlight=False)
+    command = [sys.executable, "-m", "streamlit", "run", str(script), *access.server_flags(host, port, allowed_host)]
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"dashboard for {settings.db} on http://{shown}:{port} (Ctrl+C stops it)", highlight=False)
     sys.stdout.flush()
-    # this process becomes the Streamlit server, so Ctrl+C and signals reach it directly
+    # this process becomes the Streamlit server, so Ctrl+C and signals reach it directly; the password, if any,
+    # reaches it through the environment or litextract.toml, never the command line
     os.execve(sys.executable, command, {**os.environ, "LITEXTRACT_DB": str(settings.db.resolve())})
 
 
@@ -439,7 +478,7 @@ def extract(
         if not as_json:
             mark = "[green]✓[/green]" if outcome.ok else "[red]✗[/red]"
             detail = f"{outcome.records} records" if outcome.ok else outcome.reason
-            console.print(f"{mark} {outcome.file}: {detail}", highlight=False)
+            console.print(f"{mark} {escape(printable(f'{outcome.file}: {detail}'))}", highlight=False)
 
     try:
         ids = resolve_papers(settings, paper or [])
@@ -489,13 +528,11 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Rebuild the backbones papers use; check their parameters, FLOPs, input size, speed and metrics."""
-    from rich.markup import escape
-
     from litextract.verify import missing_extra
 
     hint = missing_extra()
     if hint:
-        raise fail(escape(hint), 2)
+        raise fail(hint, 2)  # printed as text: its [verify] is not markup
     from litextract.verify.data import DataError
     from litextract.verify.run import Options, as_dicts
     from litextract.verify.run import verify as run_verify
@@ -510,12 +547,15 @@ def verify(
             settings.db,
             paper or [],
             options,
-            on_target=lambda t: err.print(f"verify {t.file}: {t.backbone.name}", highlight=False),
+            on_target=lambda t: err.print(Text(printable(f"verify {t.file}: {t.backbone.name}")), highlight=False),
         )
     except (StoreError, DataError, RuntimeError) as exc:
         raise fail(str(exc)) from exc
     for ref in run.missing:
-        err.print(f"[red]✗[/red] {ref}: no single paper matches (try `litextract papers`)", highlight=False)
+        err.print(
+            f"[red]✗[/red] {escape(printable(ref))}: no single paper matches (try `litextract papers`)",
+            highlight=False,
+        )
     rows = as_dicts(run)
     if as_json:
         print_json({"device": run.device, "hardware": run.hardware, "software": run.software, "checks": rows})

@@ -1,11 +1,16 @@
-"""Comparison CSVs for the literature review, one file per table, UTF-8, lists joined with "; "."""
+"""Comparison CSVs for the literature review, one file per table, UTF-8, lists joined with "; ".
+
+A text cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) is written
+with a leading ' (OWASP's advice against CSV injection); numbers, negative ones included, stay numbers.
+"""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 
@@ -119,15 +124,32 @@ def cell(value: Any) -> Any:
     return value
 
 
-def write_csv(path: Path, columns: list[str], data: Iterable[Row]) -> int:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def csv_cell(value: Any) -> Any:
+    """`cell(value)`, with a leading ' when a spreadsheet would take the text for a formula."""
+    value = cell(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def write_rows(fh: TextIO, columns: list[str], data: Iterable[Row]) -> int:
+    """The header and one CSV line per row, cells made safe to open; returns the rows written."""
+    writer = csv.writer(fh)
+    writer.writerow(columns)
     n = 0
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        for row in data:
-            writer.writerow([cell(row.get(c)) for c in columns])
-            n += 1
+    for row in data:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        n += 1
     return n
+
+
+def write_csv(path: Path, columns: list[str], data: Iterable[Row]) -> int:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        return write_rows(fh, columns, data)
 
 
 def export(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:

@@ -8,20 +8,22 @@ reason and the run goes on; nothing already stored is touched by a failure.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from litextract.dedup import dedupe, load_resolver
 from litextract.extract import make_extractor
 from litextract.parse import make_parser, sha256_of
-from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, worker_count
+from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, printable, worker_count
 from litextract.settings import Settings
 from litextract.store import Writer, connect
 from litextract.store.write import add_file, finish_run, paper_id_of, record_error, save_papers, start_run
 
+MIB = 1024 * 1024
 MAX_BATCH = 16  # papers stored in one transaction at most
 STORE_WITHIN = 0.5  # seconds a ready paper may wait for others to share its transaction (~2-3 ms per statement)
 
@@ -40,10 +42,14 @@ class FileOutcome:
 
     @property
     def line(self) -> str:
-        """The one-line message a person reads for this file."""
+        """The one-line message a person reads for this file (control characters in its name escaped)."""
+        return self.line_for(str(self.path))
+
+    def line_for(self, name: str) -> str:
+        """`line` with the file called `name` (e.g. the name it was uploaded under)."""
         if self.status == "failed":
-            return f"{self.path}: failed at {self.stage}: {self.reason}"
-        return f"{self.path}: {self.status}"
+            return f"{printable(name)}: failed at {self.stage}: {self.reason}"
+        return f"{printable(name)}: {self.status}"
 
 
 @dataclass
@@ -59,17 +65,51 @@ class RunSummary:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def find_pdfs(paths: Iterable[Path]) -> list[Path]:
-    """PDF files named directly, and every *.pdf below the folders named (sorted, without duplicates)."""
-    found: dict[Path, None] = {}
-    for path in paths:
+class Found(NamedTuple):
+    files: list[Path]  # absolute, sorted, each once
+    problems: dict[Path, str]  # a folder that cannot be read or a dangling link → why
+
+
+DANGLING = "dangling symbolic link: its target does not exist"
+
+
+def find_pdfs(paths: Iterable[Path]) -> Found:
+    """PDF files named directly, and every *.pdf below the folders named, as absolute paths.
+
+    Folder links are followed, each real folder is read once (so a link loop ends); folders that cannot be
+    read and links whose target is gone are returned as problems, not skipped.
+    """
+    files: dict[Path, None] = {}
+    problems: dict[Path, str] = {}
+    seen: set[str] = set()  # real paths of the folders read
+    for path in (p.absolute() for p in paths):
         if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if p.is_file() and p.suffix.lower() == ".pdf":
-                    found[p] = None
+            found: list[Path] = []
+            _walk(path, seen, found, problems)
+            files.update(dict.fromkeys(sorted(found)))
+        elif path.is_symlink() and not path.exists():
+            problems[path] = DANGLING
         else:
-            found[path] = None
-    return list(found)
+            files[path] = None
+    return Found(list(files), problems)
+
+
+def _walk(top: Path, seen: set[str], found: list[Path], problems: dict[Path, str]) -> None:
+    def unreadable(exc: OSError) -> None:
+        problems[Path(exc.filename)] = f"cannot read this folder: {exc.strerror or one_line(exc)}"
+
+    for folder, subfolders, names in os.walk(top, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # reached again through a link (or a loop): read once
+            subfolders.clear()
+            continue
+        seen.add(real)
+        for name in names:
+            path = Path(folder, name)
+            if path.is_symlink() and not path.exists():
+                problems[path] = DANGLING  # os.walk lists a link to a missing folder with the files
+            elif name.lower().endswith(".pdf") and path.is_file():
+                found.append(path)
 
 
 def ingest(
@@ -85,18 +125,22 @@ def ingest(
     `on_file` is told of each file as it is stored or fails; the database may be held open for writing
     meanwhile, so `on_file` must not open it.
     """
-    files = find_pdfs(paths)
+    files, problems = find_pdfs(paths)
     if on_start:
-        on_start(len(files))
+        on_start(len(files) + len(problems))
     parser = make_parser(settings)
     extractor = make_extractor(settings)
     with connect(settings.db) as con:
-        run_id = start_run(con, "ingest", settings.model_dump(mode="json", exclude={"llm_api_key"}))
+        run_id = start_run(
+            con, "ingest", settings.model_dump(mode="json", exclude={"llm_api_key", "dashboard_password"})
+        )
         known = dict(con.execute("SELECT sha256, paper_id FROM papers").fetchall())
         known_paths = {row[0] for row in con.execute("SELECT path FROM files").fetchall()}
         resolver = load_resolver(con)
-    run = _Run(RunSummary(run_id), Writer(settings.db), known, on_file)
+    run = _Run(RunSummary(run_id), Writer(settings.db), known, on_file, int(settings.max_file_mb * MIB))
     try:
+        for path, reason in problems.items():
+            run.failed(path, None, "read", reason)
         jobs, copies = run.sort_out(files, known_paths, force)
         run.writer.release()  # before worker processes start, and while GROBID is busy
         prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
@@ -108,8 +152,8 @@ def ingest(
         with run.writer.connection() as con:  # link papers that are one work (preprint + published); see dedup.py
             dedupe(con, papers_only=True)
     finally:
-        run.finish(len(files))
-    order = {path: i for i, path in enumerate(files)}
+        run.finish(len(files) + len(problems))
+    order = {path: i for i, path in enumerate([*files, *problems])}
     run.summary.outcomes.sort(key=lambda o: order[o.path])
     return run.summary
 
@@ -128,6 +172,7 @@ class _Run:
     writer: Writer
     known: dict[str, str]  # sha256 → paper_id of every stored paper, this run's included
     on_file: Callable[[FileOutcome], None] | None
+    max_bytes: int  # larger files are refused before they are read
 
     def sort_out(self, files: list[Path], known_paths: set[str], force: bool) -> tuple[list[Job], list[_Copy]]:
         """The files to prepare, and the later files with the same bytes as one of them; unreadable and
@@ -193,8 +238,14 @@ class _Run:
             self.on_file(outcome)
 
     def read(self, path: Path) -> Job | None:
-        """The file's job (path and sha256 of its bytes), or None when it cannot be read (reported)."""
+        """The file's job (path and sha256 of its bytes), or None when it is too large or cannot be read
+        (reported). The size is checked first: MuPDF crashes on files over 2 GiB, and they would fill memory."""
         try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                limit = f"{self.max_bytes / MIB:,.0f} MiB (max_file_mb)"
+                self.failed(path, None, "read", f"{size / MIB:,.0f} MiB is over the limit of {limit}")
+                return None
             return Job(path, sha256_of(path.read_bytes()))
         except OSError as exc:
             self.failed(path, None, "read", exc.strerror or one_line(exc))

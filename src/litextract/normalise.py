@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from litextract.records import Extraction
-from litextract.vocab import Entry, Kind, Vocabulary, key, vocabulary
+from litextract.vocab import KINDS, Entry, Kind, Vocabulary, key, vocabulary
 
 FUZZY_THRESHOLD = 95.0
 FUZZY_MIN_LENGTH = 8
@@ -69,7 +69,7 @@ def with_aliases(vocab: Vocabulary, aliases: Iterable[tuple[Kind, str, str]]) ->
     for kind, alias, canonical in aliases:
         extra.setdefault((kind, canonical), []).append(alias)
     entries: list[Entry] = []
-    for kind in ("dataset", "backbone", "metric", "modality", "task"):
+    for kind in KINDS:
         for e in vocab.entries(kind):
             more = extra.pop((kind, e.name), [])
             entries.append(replace(e, aliases=(*e.aliases, *more)) if more else e)

@@ -3,7 +3,9 @@
 This is the CPU-heavy part of an ingest. `preparing()` runs it over many files, in this process or in worker
 processes (one per CPU by default, for the offline pipeline), and hands back one `Pending` per file in file
 order, so the caller can store each file as soon as it is ready and knows when waiting for the next would
-only keep the database locked.
+only keep the database locked. Any exception while preparing a file fails that file alone; a worker process
+that dies (native code crashing on a hostile file) fails the file it was preparing, and a new worker goes on
+with the rest.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ import signal
 import sys
 import threading
 import time
+import unicodedata
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import wait as wait_for
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 from typing import Protocol
 
@@ -74,7 +80,18 @@ class _Failure(Exception):
 def one_line(exc: BaseException) -> str:
     """An exception as the one-line reason a person reads."""
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]
+    return printable(text)[:300]
+
+
+def printable(text: str) -> str:
+    """`text` with control and formatting characters (ESC, newline, bidi overrides) written as escapes
+    (\\x1b, \\n, \\u202e), so a file name prints as the one line it is and cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 @dataclass
@@ -84,13 +101,17 @@ class Preparer:
     resolver: Resolver | None = None
 
     def __call__(self, job: Job) -> Prepared:
+        """The file prepared, or the stage and one-line reason it failed at; never raises (but for Ctrl-C)."""
         started = time.perf_counter()
         try:
             doc, extraction = self._run(job)
+            collapsed = collapse(extraction)  # duplicate records of this paper → one, all evidence kept
         except _Failure as failure:
             seconds = time.perf_counter() - started
             return Prepared(job.path, job.sha256, stage=failure.stage, reason=failure.reason, seconds=seconds)
-        collapsed = collapse(extraction)  # duplicate records of this paper → one, all evidence kept
+        except Exception as exc:
+            seconds = time.perf_counter() - started
+            return Prepared(job.path, job.sha256, stage="extract", reason=_reason(exc), seconds=seconds)
         seconds = time.perf_counter() - started
         return Prepared(job.path, job.sha256, doc, collapsed.extraction, collapsed.extra, seconds=seconds)
 
@@ -104,11 +125,18 @@ class Preparer:
         try:
             doc = self.parser.parse(job.path, data, job.sha256)
         except ParseError as exc:
-            raise _Failure("parse", str(exc)) from exc
+            raise _Failure("parse", one_line(exc)) from exc
+        except Exception as exc:  # a parser bug or a library error on a hostile file: this file fails alone
+            raise _Failure("parse", _reason(exc)) from exc
         try:
             return doc, process(doc, self.extractor, self.resolver)
         except Exception as exc:
-            raise _Failure("extract", one_line(exc)) from exc
+            raise _Failure("extract", _reason(exc)) from exc
+
+
+def _reason(exc: Exception) -> str:
+    """An unexpected exception as a one-line reason, with its type (a bare KeyError says little)."""
+    return f"{type(exc).__name__}: {one_line(exc)}" if str(exc) else type(exc).__name__
 
 
 class Pending(Protocol):
@@ -163,15 +191,13 @@ def preparing(jobs: list[Job], preparer: Preparer, workers: int) -> Iterator[lis
     if workers <= 1:
         yield [_Here(preparer, job) for job in jobs]
         return
-    pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_start_worker, initargs=(preparer, os.getpid())
-    )
+    pool = _Workers(preparer, workers, jobs)
     finished = False
     try:
-        yield [_InWorker(pool.submit(_prepare, job)) for job in jobs]
+        yield [_InWorker(future) for future in pool.futures]
         finished = True
     finally:  # on Ctrl-C or an error: files not started are dropped, workers end after their current one
-        pool.shutdown(wait=finished, cancel_futures=True)
+        pool.close(wait=finished)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -179,14 +205,144 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform == "linux" else None)
 
 
-_preparer: Preparer | None = None  # the worker process's own
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection  # this process's end of the worker's pipe: jobs out, results back
+
+    def result(self) -> Prepared | None:
+        """The result the worker sent, or None when it died instead (then it is reaped)."""
+        try:
+            if self.conn.poll():
+                return self.conn.recv()
+        except (EOFError, OSError):
+            pass
+        self.process.join()
+        self.conn.close()
+        return None
+
+    def stop(self) -> None:
+        """No more work: the worker ends after the file it is preparing, if any."""
+        with suppress(OSError):  # unless it is gone already
+            self.conn.send(None)
+        self.conn.close()
 
 
-def _start_worker(preparer: Preparer, parent: int) -> None:
-    global _preparer
-    _preparer = preparer
+class _Workers:
+    """Worker processes preparing `jobs` one file at a time each, fed in order by a thread of this process.
+
+    Each worker holds one file at a time, so when one dies (a crash in native code, the OOM killer) the file it
+    died on is known: that file fails with the signal or exit code as its reason, and a new worker takes the
+    dead one's place for the files still to do.
+    """
+
+    def __init__(self, preparer: Preparer, n: int, jobs: list[Job]) -> None:
+        self.preparer, self.n = preparer, max(1, min(n, len(jobs)))
+        self.futures: list[Future[Prepared]] = [Future() for _ in jobs]
+        self._todo: deque[tuple[Job, Future[Prepared]]] = deque(zip(jobs, self.futures, strict=True))
+        self._stopping = threading.Event()
+        self._wake_up, self._wake = _context().Pipe(duplex=False)
+        self._thread = threading.Thread(target=self._run, name="litextract-workers", daemon=True)
+        self._thread.start()
+
+    def close(self, wait: bool) -> None:
+        """Stop handing out files (those not started are cancelled); with `wait`, until every worker ended."""
+        self._stopping.set()
+        for _, future in list(self._todo):
+            future.cancel()
+        with suppress(OSError):  # the thread may have ended and closed it
+            self._wake.send(None)
+        if wait:
+            self._thread.join()
+
+    def _start(self) -> _Worker:
+        ours, theirs = _context().Pipe()
+        process = _context().Process(  # type: ignore[attr-defined]
+            target=_serve, args=(self.preparer, theirs, os.getpid()), name="litextract-worker", daemon=True
+        )
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def _run(self) -> None:
+        idle: list[_Worker] = []
+        busy: dict[_Worker, tuple[Job, Future[Prepared]]] = {}
+        try:
+            while True:
+                while self._todo and not self._stopping.is_set() and (idle or len(busy) < self.n):
+                    job, future = self._todo.popleft()
+                    if future.set_running_or_notify_cancel():
+                        worker = self._hand(idle.pop() if idle else self._start(), job)
+                        busy[worker] = (job, future)
+                if not busy:
+                    break
+                ready = set(wait_ready([self._wake_up, *(w.conn for w in busy), *(w.process.sentinel for w in busy)]))
+                if self._wake_up in ready:
+                    self._wake_up.recv()  # close() wants the loop to look at _stopping
+                for worker in [w for w in busy if w.conn in ready or w.process.sentinel in ready]:
+                    job, future = busy.pop(worker)
+                    prepared = worker.result()
+                    if prepared is None:  # it died on this file
+                        future.set_result(_died(job, worker.process.exitcode))
+                    else:
+                        future.set_result(prepared)
+                        idle.append(worker)
+        except BaseException as exc:  # a fault here must not leave the caller waiting for ever
+            for future in self.futures:
+                if not future.done():
+                    future.set_exception(exc)
+            raise
+        finally:
+            for worker in [*idle, *busy]:
+                worker.stop()
+            for worker in [*idle, *busy]:
+                worker.process.join()
+            self._wake_up.close()
+            self._wake.close()
+
+    def _hand(self, worker: _Worker, job: Job) -> _Worker:
+        """`worker`, or a new one if it died while idle, now preparing `job`."""
+        try:
+            worker.conn.send(job)
+            return worker
+        except OSError:
+            worker.result()  # reap it
+            worker = self._start()
+            worker.conn.send(job)
+            return worker
+
+
+def _died(job: Job, exitcode: int | None) -> Prepared:
+    """The failure of the file a worker process died on."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"was killed by signal {-exitcode}"
+    else:
+        how = f"ended with exit code {exitcode}"
+    reason = f"the worker process {how} while preparing this file (a crash in the PDF library?); nothing is stored"
+    return Prepared(job.path, job.sha256, stage="parse", reason=reason)
+
+
+def _serve(preparer: Preparer, conn: Connection, parent: int) -> None:
+    """A worker process: prepare each job sent until None (or the parent is gone), and send the result back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        prepared = preparer(job)
+        try:
+            conn.send(prepared)
+        except OSError:
+            return  # the parent is gone
+        except Exception as exc:  # the result cannot be pickled: the file fails, the worker goes on
+            conn.send(Prepared(job.path, job.sha256, stage="extract", reason=f"cannot hand over: {_reason(exc)}"))
 
 
 def _exit_with(parent: int) -> None:
@@ -194,8 +350,3 @@ def _exit_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(1)
-
-
-def _prepare(job: Job) -> Prepared:
-    assert _preparer is not None, "worker not started"
-    return _preparer(job)

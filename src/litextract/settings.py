@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     reviewer: str = Field(default="reviewer", description="name stored with review edits")
     cache_dir: Path = Field(default=Path(".litextract-cache"), description="TEI and LLM response caches")
     max_pages: int = Field(default=500, description="longer PDFs are refused with a recorded reason")
+    max_file_mb: float = Field(
+        default=200, gt=0, description="larger files are refused with a recorded reason before they are read"
+    )
+    dashboard_password: SecretStr | None = Field(
+        default=None,
+        description="asked by the dashboard; needed to serve it on a non-loopback address (never stored or logged)",
+    )
     workers: int | None = Field(
         default=None, ge=1, description="processes that parse and extract; default one per CPU (1 with GROBID/LLM)"
     )

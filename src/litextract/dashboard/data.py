@@ -34,6 +34,13 @@ def settings() -> Settings:
     return load_settings()
 
 
+def pdf_path(stored: str) -> Path:
+    """Where a stored PDF path points: paths are stored absolute; an older version stored them as given, which
+    for a relative path is taken to be relative to the database's folder (where such runs were started)."""
+    path = Path(stored)
+    return path if path.is_absolute() else settings().db.resolve().parent / path
+
+
 def reviewer() -> str:
     """The name stored with review actions: the sidebar field, else LITEXTRACT_REVIEWER / settings."""
     name = str(st.session_state.get("reviewer") or "").strip()

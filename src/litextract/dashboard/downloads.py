@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable
@@ -47,9 +46,7 @@ def to_zip(tables: Tables) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, (columns, table) in tables.items():
             text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow(columns)
-            writer.writerows([export.cell(row.get(c)) for c in columns] for row in table)
+            export.write_rows(text, columns, table)
             archive.writestr(name, text.getvalue())
     return buffer.getvalue()
 

@@ -15,8 +15,11 @@ LOWER_IS_BETTER_KINDS = {"distance", "error"}
 
 
 def lower_is_better(metric: str) -> bool:
-    """Distances and errors rank ascending, according to the metric vocabulary."""
+    """Metrics the vocabulary says are better lower (`higher_is_better = false`: distances, errors, parameter
+    counts, FID) rank ascending; for an entry without that attribute, its kind decides."""
     entry = vocabulary().lookup("metric", metric)
+    if entry and "higher_is_better" in entry.attrs:
+        return not entry.attrs["higher_is_better"]
     return bool(entry and entry.attrs.get("kind") in LOWER_IS_BETTER_KINDS)
 
 

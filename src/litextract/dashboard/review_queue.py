@@ -95,7 +95,7 @@ def show_item(item: dict[str, Any]) -> None:
 
 def show_page(item: dict[str, Any]) -> None:
     """The cited PDF page rendered with the quote highlighted."""
-    path = Path(item["path"])
+    path = data.pdf_path(item["path"])
     try:
         mtime = path.stat().st_mtime
         image = _page_image(str(path), mtime, int(item["evidence_page"]), item["evidence_quote"])

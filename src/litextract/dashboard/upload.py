@@ -12,7 +12,9 @@ import streamlit as st
 
 from litextract.dashboard import data, nav
 from litextract.ingest import FileOutcome, ingest
+from litextract.prepare import one_line
 from litextract.settings import Settings
+from litextract.store import StoreError
 
 MAX_UPLOAD_MB = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -88,8 +90,17 @@ def run(paths: list[Path], settings: Settings, force: bool) -> None:
         bar.progress(len(done) / len(paths), text=f"{len(done)}/{len(paths)}: {outcome.path.name} {outcome.status}")
 
     in_process = settings.model_copy(update={"workers": 1})  # no worker processes forked from the server
-    with data.exclusive():
-        summary = ingest(paths, in_process, force=force, on_file=on_file)
+    try:
+        with data.exclusive():
+            summary = ingest(paths, in_process, force=force, on_file=on_file)
+    except StoreError as exc:
+        bar.empty()
+        st.error(one_line(exc))
+        return
+    except Exception as exc:  # one line for the person uploading, never a traceback
+        bar.empty()
+        st.error(f"ingest failed: {type(exc).__name__}: {one_line(exc)}")
+        return
     bar.empty()
     st.dataframe(
         pd.DataFrame(
@@ -103,6 +114,6 @@ def run(paths: list[Path], settings: Settings, force: bool) -> None:
     )
     for o in summary.outcomes:
         if o.status == "failed":
-            st.error(o.line)
+            st.error(o.line_for(o.path.name))  # the name uploaded, not where the server keeps it
         elif o.paper_id:
             nav.link("papers", f"Open {o.title or o.path.name}", paper=o.paper_id)

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import time
+import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -151,14 +152,32 @@ def retry_after(headers: Any) -> float | None:
 
 def error_line(settings: Settings, exc: BaseException) -> str:
     """The error as one line of at most 200 characters, the API key (settings or OPENAI_API_KEY) blanked out."""
-    text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    text = str(exc)
     for secret in (
         settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         os.environ.get("OPENAI_API_KEY"),
     ):
         if secret:
-            text = text.replace(secret, "***")
-    return text[:200]
+            text = redact(text, secret)
+    return f"{type(exc).__name__}: {' '.join(text.split())}"[:200]
+
+
+def redact(text: str, secret: str) -> str:
+    """`text` with `secret` blanked out as written and as an error message may quote it: escaped for JSON or
+    a Python repr (a backslash doubled, quotes escaped) and URL-encoded."""
+    forms = {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+        repr(secret + '"')[1:-2],  # the repr that escapes ' instead of using "..."
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote(secret),
+        urllib.parse.quote_plus(secret),
+    }
+    for form in sorted(forms, key=len, reverse=True):  # a longer form first: it may contain a shorter one
+        text = text.replace(form, "***")
+    return text
 
 
 def _outcome(exc: BaseException) -> str:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import idutils
 
 from litextract.document import Header, Page
+from litextract.vocab import Entry, vocabulary
 
 HEADER_PAGES = 2  # pages whose font sizes are read (more would cost parse time)
 
@@ -43,38 +45,74 @@ _PREFIX = re.compile(
     r"^(?:Data Descriptor|Original (?:Research|Article)|Research Article|Review|Article)\s*[:\-–]\s*", re.I
 )
 _BAD_META_TITLE = re.compile(r"paper title|microsoft word|untitled|\.docx?$|\.pdf$|^[\w\-]+$|^\s*$", re.I)
-_VENUES = [
-    (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint"),
-    (re.compile(r"\b(?:bioRxiv|medRxiv)\b"), None, "preprint"),
-    (
-        re.compile(
-            r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"
-        ),
-        None,
-        "thesis",
-    ),
-    (re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|\bConference on [^\n]{5,100}"), None, "conference"),
-    (
-        re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"),
-        None,
-        "journal",
-    ),
-    (
-        re.compile(
-            r"\b(?:Frontiers in [A-Z][\w ]{3,60}|IEEE Access|Scientific Data|Scientific Reports|Nature [A-Z]\w+|"
-            r"Medical Image Analysis|Biomimetics|Informatica|Diagnostics|Cancers|Sensors|Electronics|"
-            r"Progress In Electromagnetics Research|Medical Research Archives|PLOS ONE)\b"
-        ),
-        None,
-        "journal",
-    ),
-    (
-        re.compile(r"\b(?:MICCAI|CVPR|ICCV|ECCV|NeurIPS|ICLR|ICML|ISBI|WACV|AAAI|MIDL)\b[ '’]*(?:20)?\d{2}"),
+Pattern = tuple[re.Pattern[str], "str | dict[str, str] | None", str]
+# pattern; the venue's name (None: the text matched; a dict: the name of each form matched); type.
+# Structural venue patterns, whatever the name: venue names themselves come from vocab/venues.toml (_venues).
+_THESIS: Pattern = (
+    re.compile(r"(?:Master'?s?|MSc|PhD|Doctoral|Bachelor'?s?)\s+(?:of\s+\w+\s+)?[Tt]hesis|[Dd]issertation submitted"),
+    None,
+    "thesis",
+)
+_PROCEEDINGS: Pattern = (
+    re.compile(r"Proceedings of (?:the )?[^\n]{5,120}|\bConference on [^\n]{5,100}"),
+    None,
+    "conference",
+)
+_JOURNAL_OF: Pattern = (
+    re.compile(r"(?:International |Indian |American |European )?Journal (?:of|for|on) [^\n]{3,100}"),
+    None,
+    "journal",
+)
+_SERIES: Pattern = (re.compile(r"\b(?:Frontiers in [A-Z][\w ]{3,60}|Nature [A-Z]\w+)\b"), None, "journal")
+_REPORT: Pattern = (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report")
+# "Sensors 2021, 21", "Medical Image Analysis 67 (2021)", "Scientific Data | (2023) 10:41", "Radiology, Vol. 3":
+# a journal's citation line
+_CITED_AS = r"(?=\s*[,|]?\s+(?:\d{1,4}\s+)?(?:\(?(?:19|20)\d{2}\b|[Vv]ol))"
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")  # MICCAI, NeurIPS, BrainLes
+
+
+def _names(entries: list[Entry], kind: str, spelled_out: bool) -> Pattern:
+    """One pattern for the names (and abbreviations) of `entries`; with `spelled_out`, no bare acronyms.
+    A name of several words matches in any case (banners print "EXPERT SYSTEMS WITH APPLICATIONS")."""
+    forms: dict[str, str] = {}
+    parts = []
+    for e in entries:
+        for form in e.forms:
+            if (spelled_out and _ACRONYM.match(form)) or form in forms:
+                continue
+            forms[form.casefold()] = e.name
+            body = re.escape(form) if " " not in form else f"(?i:{re.escape(form)})"  # banners may be in capitals
+            parts.append((form, body + (_CITED_AS if e.attrs.get("needs_context") else "")))
+    body = "|".join(p for _, p in sorted(parts, key=lambda fp: len(fp[0]), reverse=True)) or "(?!x)x"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), forms, kind
+
+
+@cache
+def _venues() -> list[Pattern]:
+    """The venue patterns in the order they are tried: names from vocab/venues.toml between structural ones."""
+    by_type: dict[str, list[Entry]] = {}
+    for entry in vocabulary().entries("venue"):
+        by_type.setdefault(str(entry.attrs.get("type")), []).append(entry)
+    arxiv: Pattern = (re.compile(r"arXiv:\s?\d{4}\.\d{4,5}"), "arXiv", "preprint")
+    servers = [e for e in by_type.get("preprint server", []) if e.name != "arXiv"]
+    acronyms = sorted({f for e in by_type.get("conference", []) for f in e.forms if _ACRONYM.match(f)}, key=len)
+    conference_years: Pattern = (
+        re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in reversed(acronyms))})\b[ '’]*(?:20)?\d{{2}}"),
         None,
         "conference",
-    ),
-    (re.compile(r"\b(?:[Tt]echnical [Rr]eport|[Pp]roject [Rr]eport|Final Report)\b"), None, "report"),
-]
+    )
+    return [
+        arxiv,
+        _names(servers, "preprint", spelled_out=False),
+        _THESIS,
+        _PROCEEDINGS,
+        _JOURNAL_OF,
+        _SERIES,
+        _names(by_type.get("journal", []), "journal", spelled_out=True),
+        conference_years,
+        _names(by_type.get("conference", []), "conference", spelled_out=True),
+        _REPORT,
+    ]
 
 
 @dataclass(frozen=True)
@@ -112,10 +150,11 @@ def cover_like(text: str) -> bool:
 def venue_of(text: str) -> tuple[str | None, str | None]:
     """The venue named on a paper's first pages and its type (journal, conference, preprint, thesis, report)."""
     text = text[:8000]
-    for pattern, name, kind in _VENUES:
+    for pattern, name, kind in _venues():
         m = pattern.search(text)
         if m:
-            venue = name or " ".join(m.group(0).split()).strip(" ,.;:")
+            found = name.get(m.group(0).casefold()) if isinstance(name, dict) else name
+            venue = found or " ".join(m.group(0).split()).strip(" ,.;:")
             venue = re.split(r"\s{2,}|,?\s*(?:Vol\.|Volume|ISSN|\d{4}\b)", venue)[0].strip(" ,.;:") or venue
             return venue, kind
     return None, None

@@ -14,6 +14,7 @@ from litextract.parse.tables import tables_from_words
 from litextract.parse.tables.geometry import rules_of, split_superscripts
 
 pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" message on stdout
+pymupdf.TOOLS.mupdf_display_errors(False)  # MuPDF's messages are kept (mupdf_warnings) and reported per file
 
 _TABLE_CAPTION = re.compile(r"^\s*(Table|TABLE)\s+([0-9]+|[IVX]+)\b", re.M)
 _HEADING = re.compile(
@@ -32,6 +33,7 @@ class PyMuPDFParser:
         self.tables = tables
 
     def parse(self, path: Path, data: bytes, sha256: str) -> Document:
+        pymupdf.TOOLS.reset_mupdf_warnings()  # what MuPDF reports from here on is about this file
         doc = _open(data)
         try:
             if doc.page_count > self.max_pages:
@@ -48,12 +50,16 @@ class PyMuPDFParser:
                 tables.extend(page_tables)
                 lines.extend(page_lines)
             if not any(p.text.strip() for p in pages):
-                raise ParseError("no text layer (scanned pages?); run OCR first, e.g. ocrmypdf")
+                # no text: a damaged file MuPDF could not read, or really only images
+                damage = pymupdf.TOOLS.mupdf_warnings()
+                raise ParseError(
+                    _damaged(damage) if damage else "no text layer (scanned pages?); run OCR first, e.g. ocrmypdf"
+                )
             header = header_from_text(pages, doc.metadata or {}, lines)
         except ParseError:
             raise
         except Exception as exc:  # PyMuPDF raises plain RuntimeErrors on damaged content
-            raise ParseError(f"damaged PDF content: {exc}") from exc
+            raise ParseError(_damaged(str(exc))) from exc
         finally:
             doc.close()
         return Document(
@@ -104,13 +110,31 @@ def _open(data: bytes) -> pymupdf.Document:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:
         raise ParseError(f"cannot open PDF: {exc}") from exc
-    if doc.needs_pass:
+    try:  # a damaged page tree (a Count of two billion, Kids that contain themselves) fails here
+        encrypted, n_pages = doc.needs_pass, doc.page_count
+    except Exception as exc:
+        doc.close()
+        raise ParseError(_damaged(str(exc))) from exc
+    if encrypted:
         doc.close()
         raise ParseError("encrypted PDF (password required)")
-    if doc.page_count == 0:
+    if n_pages == 0:
         doc.close()
         raise ParseError("PDF has no pages (truncated or damaged)")
     return doc
+
+
+_MUPDF_CODE = re.compile(r"^code=\d+: ")
+_TOO_DEEP = ("stack overflow", "nesting")  # MuPDF's words when objects nest deeper than it recurses
+
+
+def _damaged(messages: str) -> str:
+    """The one-line reason for a file MuPDF reported errors on (its first message, the most specific)."""
+    lines = [_MUPDF_CODE.sub("", line).strip() for line in messages.splitlines() if line.strip()]
+    first = lines[0] if lines else "unreadable"
+    if any(word in line.lower() for line in lines for word in _TOO_DEEP):
+        return f"damaged PDF structure: nesting too deep (MuPDF: {first})"
+    return f"damaged PDF structure: {first}"
 
 
 def _dict_blocks(data: dict, number: int) -> tuple[list[Block], list[Line]]:

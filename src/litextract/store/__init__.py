@@ -62,13 +62,58 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def _pending(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether this database lacks a packaged migration."""
+class _Foreign(Exception):
+    """The database holds tables, but not litextract's."""
+
+
+def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The migrations recorded in this database: empty for an empty database; _Foreign when it is another
+    program's (tables but no litextract `schema_migrations` with migration 1 'init')."""
     try:
-        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        rows = con.execute("SELECT version, name FROM schema_migrations").fetchall()
     except duckdb.CatalogException:
-        return True
-    return any(version not in done for version, _, _ in migrations())
+        rows = []
+    except duckdb.Error as exc:  # a schema_migrations of another shape: another tool's
+        raise _Foreign from exc
+    if (1, "init") in rows:
+        return {version for version, _ in rows}
+    objects = con.execute(
+        "SELECT count(*) FROM (SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+        " UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary)"
+        " WHERE table_name <> 'schema_migrations'"
+    ).fetchone()
+    if rows or (objects and objects[0]):
+        raise _Foreign
+    return set()  # a new database, or one whose first migration never committed
+
+
+def _litextract_migrations(con: duckdb.DuckDBPyConnection, path: Path) -> set[int]:
+    """`_applied`, with a StoreError for a database that is not litextract's."""
+    try:
+        return _applied(con)
+    except _Foreign:
+        raise StoreError(f"{path}: not a litextract database; it is left untouched") from None
+
+
+_SQLITE = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> None:
+    """A clear error when `path` exists but is not a DuckDB file (DuckDB would say little, or try to load its
+    SQLite extension from the network)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a database file") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: {exc.strerror or exc}") from exc
+    if head.startswith(_SQLITE):
+        raise StoreError(f"{path}: not a DuckDB file (an SQLite database)")
+    if head[8:12] != b"DUCK":
+        raise StoreError(f"{path}: not a DuckDB file")
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -76,40 +121,66 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text or "conflicting" in text or "being used" in text
 
 
-@contextmanager
-def connect(
-    db: Path | str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to `db`, migrated when opened for writing, closed on exit.
-
-    Waits up to `wait` seconds while another process holds DuckDB's write lock.
-    """
-    path = Path(db)
-    if read_only and not path.exists():
-        raise StoreError(f"{path}: no database yet (run `litextract ingest` first)")
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """A connection to the DuckDB file at `path`, waiting up to `wait` seconds for another process's lock."""
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_error(exc) or time.monotonic() > deadline:
                 raise StoreError(f"{path}: {exc}") from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+
+
+@contextmanager
+def connect(
+    db: Path | str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to `db`, closed on exit; opened for writing, it is created or migrated as needed.
+
+    Waits up to `wait` seconds while another process holds DuckDB's write lock. A file that is not a DuckDB
+    database, or a DuckDB database that is not litextract's, is refused untouched; a read-only connection never
+    creates or migrates a database (`upgrade` does).
+    """
+    path = Path(db)
+    if read_only and not path.exists():
+        raise StoreError(f"no database at {path}; run `litextract ingest` first")
+    _check_file(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, read_only, wait)
     try:
+        done = _litextract_migrations(con, path)
         if not read_only:
             migrate(con)
-        elif _pending(con):  # an older database: bring its schema up to date first
-            con.close()
-            with connect(path, wait=wait):
-                pass
-            con = duckdb.connect(str(path), read_only=True)
+        elif not done:
+            raise StoreError(f"no database at {path} (the file holds no tables); run `litextract ingest` first")
+        elif missing := [version for version, _, _ in migrations() if version not in done]:
+            raise StoreError(
+                f"{path}: written by an older litextract (migrations {', '.join(f'{v:03d}' for v in missing)}"
+                " not applied); run `litextract migrate` to upgrade it"
+            )
         with ctrl_c():
             yield con
+    finally:
+        con.close()
+
+
+def upgrade(db: Path | str) -> list[int]:
+    """Apply the migrations an existing litextract database lacks; returns their versions."""
+    path = Path(db)
+    if not path.exists():
+        raise StoreError(f"no database at {path}; run `litextract ingest` first")
+    _check_file(path)
+    con = _open(path, False, LOCK_WAIT_SECONDS)
+    try:
+        if not _litextract_migrations(con, path):
+            raise StoreError(f"no database at {path} (the file holds no tables); run `litextract ingest` first")
+        with ctrl_c():
+            return migrate(con)
     finally:
         con.close()
 

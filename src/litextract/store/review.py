@@ -3,7 +3,8 @@
 A reviewed record keeps its `review_status` ('accepted', 'edited' or 'rejected'), and `save_paper` never
 replaces such a record, so a decision survives re-extraction. Paper header fields are reviewed into
 `paper_overrides` (migration 002), which the `reviewed_papers` view lays over the parsed header.
-Every action adds a row to `reviews`: kind, record, action, old and new values, reviewer and time.
+Every action adds a row to `reviews`: kind, record, action, old and new values, reviewer and time. Accepting or
+rejecting what already has that status writes nothing, so a second click from a stale page adds no audit row.
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ def _review_record(
         if action == "edit" and not new:
             raise ReviewError("nothing to change: the new values equal the stored ones")
         status = _STATUS[action]
+        if action != "edit" and old["review_status"] == status:
+            return  # the same decision again (a second click on a page not yet refreshed): nothing to write
         assignments = ", ".join(f"{name} = ?" for name in [*new, "review_status"])
         con.execute(f"UPDATE {table} SET {assignments} WHERE record_id = ?", [*new.values(), status, record_id])
         before = {k: old[k] for k in new} | {"review_status": old["review_status"]}
@@ -150,6 +153,8 @@ def _review_paper(
         if old is None:
             raise ReviewError(f"no paper with id {paper_id}")
         if changes is None:  # accept: pin every header field at its current value
+            if old["review_status"] == "accepted":
+                return  # accepted already (a second click on a page not yet refreshed): nothing to write
             action, status, new = "accept", "accepted", {k: old[k] for k in PAPER_FIELDS}
         else:
             new = {k: v for k, v in new.items() if v != old[k]}

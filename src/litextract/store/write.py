@@ -4,6 +4,8 @@ survive a re-extraction."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -200,19 +202,47 @@ def add_file(con: duckdb.DuckDBPyConnection, sha256: str, path: str, file: str) 
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:
+    """A new run of `command` by this process (runs left open by dead processes are closed first)."""
+    close_stale_runs(con)
     row = con.execute(
-        "INSERT INTO runs (command, settings) VALUES (?, ?) RETURNING run_id", [command, json.dumps(settings)]
+        "INSERT INTO runs (command, settings, pid, host) VALUES (?, ?, ?, ?) RETURNING run_id",
+        [command, json.dumps(settings), os.getpid(), socket.gethostname()],
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def close_stale_runs(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Mark 'interrupted' the open runs whose process is gone (killed mid-run); returns their ids.
+
+    A run gives the database back between its writes, so DuckDB's lock cannot tell whether it still runs: its
+    process id can, on this machine. Runs of other machines are left alone; open runs from before migration 008
+    (no process id) are closed.
+    """
+    here = socket.gethostname()
+    rows = con.execute("SELECT run_id, pid, host FROM runs WHERE finished_at IS NULL AND status IS NULL").fetchall()
+    stale = [run_id for run_id, pid, host in rows if pid is None or (host == here and not _alive(pid))]
+    if stale:
+        con.execute("UPDATE runs SET status = 'interrupted' WHERE run_id IN (SELECT unnest(?::BIGINT[]))", [stale])
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists (another user's)
+    return True
 
 
 def finish_run(
     con: duckdb.DuckDBPyConnection, run_id: int, n_files: int, ingested: int, unchanged: int, failed: int
 ) -> None:
     con.execute(
-        "UPDATE runs SET finished_at = current_timestamp, n_files = ?, n_ingested = ?, n_unchanged = ?, n_failed = ?"
-        " WHERE run_id = ?",
+        "UPDATE runs SET finished_at = current_timestamp, status = 'finished', n_files = ?, n_ingested = ?,"
+        " n_unchanged = ?, n_failed = ? WHERE run_id = ?",
         [n_files, ingested, unchanged, failed, run_id],
     )
 

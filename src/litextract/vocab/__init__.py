@@ -1,8 +1,29 @@
 """The curated medical-imaging vocabulary, kept as data in this folder's TOML files.
 
-Each file lists entries with a canonical `name`, its `aliases` and attributes (modality, body part, tasks, ...).
+Each file lists entries (one `[[kind]]` table each) with a canonical `name`, its `aliases` and attributes.
 Names match through a normalised key (case, spaces, hyphens and punctuation ignored), never through loose
 fuzzy similarity: "ResNet50", "ResNet-50" and "resnet 50" are one key; "ResNet-50" and "ResNet-101" are not.
+Every entry names the public catalogue it comes from in `source` (a URL, an arXiv id, or a PyPI
+package@version); `scripts/vocab/` rebuilds the files made from packages.
+
+Attributes by file (all optional unless said):
+
+- every file: `source` (required); `case_sensitive = true`: every form matches only as written (a form in
+  capitals always does), for names that are also words ("DRIVE", "ReMIND").
+- datasets.toml: `modality` (a modalities.toml name; `modalities` lists more when there are several),
+  `body_part`, `tasks` (tasks.toml names), `public`, `url`, `family` (the series a dataset belongs to:
+  "BraTS 2019" -> BraTS, so a bare "BraTS" names the family entry), `needs_context` (true, or the list of
+  forms it applies to: such a form is taken in running text only near a dataset word such as "dataset",
+  "challenge" or "cohort", or when it stands alone as a short label, a table cell or caption; for names that
+  are ordinary words even as written: "Synapse", "Pancreas-CT"), `msd_task`/`msd_forms` (a Medical
+  Segmentation Decathlon task and the organ words that name it near an "MSD" mention).
+- backbones.toml: `family` (ResNet, ViT, U-Net, ...), `type` (cnn | transformer | hybrid | gan | detector |
+  registration | other), `task` (its default task), `zoo` (the key `verify` builds it from), `base` (the
+  architecture a named model is built on: CheXNet -> DenseNet-121), `generic` (a family name without depth).
+- metrics.toml: `kind` (fraction: percentages are divided by 100 | distance: mm, kept as printed | error |
+  count | other), `higher_is_better`.
+- venues.toml: `type` (journal | conference | preprint server), `publisher`; its `[[prefix]]` tables map a DOI
+  prefix to its publisher (`doi_publisher`).
 """
 
 from __future__ import annotations
@@ -16,16 +37,18 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-Kind = Literal["dataset", "backbone", "metric", "modality", "task"]
-KINDS: tuple[Kind, ...] = ("dataset", "backbone", "metric", "modality", "task")
+Kind = Literal["dataset", "backbone", "metric", "modality", "task", "venue"]
+KINDS: tuple[Kind, ...] = ("dataset", "backbone", "metric", "modality", "task", "venue")
 _FILES: dict[Kind, str] = {
     "dataset": "datasets.toml",
     "backbone": "backbones.toml",
     "metric": "metrics.toml",
     "modality": "modalities.toml",
     "task": "tasks.toml",
+    "venue": "venues.toml",
 }
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_GENERIC_TAIL = re.compile(r"[\s_-]+(?:dataset|data set|database|challenge|benchmark)s?\s*$", re.I)
 
 
 def key(text: str) -> str:
@@ -67,10 +90,13 @@ class Vocabulary:
         return list(self._entries[kind])
 
     def lookup(self, kind: Kind, text: str | None) -> Entry | None:
-        """The entry whose name or alias has the same normalised key as `text`, else None."""
+        """The entry whose name or alias has the same normalised key as `text` (or as `text` without a trailing
+        generic word: "REFUGE challenge" is REFUGE), else None."""
         if not text:
             return None
-        return self._by_form.get((kind, _form(text))) or self._by_key.get((kind, key(text)))
+        found = self._by_form.get((kind, _form(text))) or self._by_key.get((kind, key(text)))
+        bare = _GENERIC_TAIL.sub("", text)
+        return found or (self.lookup(kind, bare) if bare and bare != text else None)
 
     def canonical(self, kind: Kind, text: str | None) -> str | None:
         """The canonical name for `text`, or `text` as written when it is not in the vocabulary."""
@@ -96,7 +122,8 @@ class MentionFinder:
     """Finds vocabulary names in text: whole words only, the longest form first.
 
     Separators are flexible ("ResNet50", "ResNet-50", "ResNet 50"); all-capital forms (acronyms such as "DRIVE")
-    and entries marked `case_sensitive` match only as written, so ordinary words are not taken for names.
+    and entries marked `case_sensitive` match only as written, so ordinary words are not taken for names; forms
+    marked `needs_context` count in running text only near a dataset word, or in a short label (`_in_context`).
     Forms are grouped by their first letter or digit run, so a text is only tried where a word could start one.
     Matching runs on a copy of the text of the same length whose separators are spaces (and, for the forms that
     ignore case, whose ASCII letters are lower case): plain patterns compile ~8x faster than ones with Unicode
@@ -105,12 +132,17 @@ class MentionFinder:
 
     def __init__(self, entries: list[Entry]) -> None:
         forms: dict[str, Entry] = {}
+        contextual: set[str] = set()
         for entry in entries:
-            for form in entry.forms:
-                form = re.sub(r"^(?:the|The)\s+", "", form)  # "The Cancer Genome Atlas" is found without it
-                if form.casefold() not in _NOT_NAMES:
-                    forms.setdefault(form, entry)
+            needs = entry.attrs.get("needs_context")
+            for written in entry.forms:
+                form = re.sub(r"^(?:the|The)\s+", "", written)  # "The Cancer Genome Atlas" is found without it
+                if form.casefold() not in _NOT_NAMES and form not in forms:
+                    forms[form] = entry
+                    if needs is True or (isinstance(needs, list) and written in needs):
+                        contextual.add(form)
         self._entries: list[Entry] = []
+        self._contextual: set[int] = set()  # ranks of the forms that need context
         # per first word: (as written, ignoring case) pattern sources, compiled on first use (most never occur)
         self._source: dict[str, tuple[str | None, str | None]] = {}
         self._regex: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
@@ -127,6 +159,8 @@ class MentionFinder:
                 as_written = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
                 body = _pattern(form if as_written else form.lower())
                 (exact if as_written else folded).append(f"(?P<f{len(self._entries)}>{body})")
+                if form in contextual:
+                    self._contextual.add(len(self._entries))
                 self._entries.append(entry)
             self._source[head] = (_alternation(exact), _alternation(folded))
         letters = sorted((h for h in groups if h.isalpha()), key=len, reverse=True)
@@ -160,6 +194,8 @@ class MentionFinder:
             ]
             if found:
                 rank, m = min(found, key=lambda pair: pair[0])
+                if rank in self._contextual and not _in_context(folded, m.start(), m.end()):
+                    continue
                 out.append(Mention(self._entries[rank], m.start(), m.end(), text[m.start() : m.end()]))
                 end = m.end()
         return out
@@ -224,6 +260,22 @@ def _search_texts(text: str) -> tuple[str, str]:
 
 
 _NOT_NAMES = {"other", "others"}
+_CONTEXT = re.compile(
+    r"\b(?:datasets?|data ?sets?|databases?|challenges?|benchmarks?|cohorts?|collections?|archives?|"
+    r"repository|corpus|competitions?)\b"
+)
+_CONTEXT_REACH = 80  # characters either side of a mention where a dataset word counts
+_LABEL_WORDS = 3  # a text of so few words (between NULs) is a label: a table cell, a column or row header
+
+
+def _in_context(folded: str, start: int, end: int) -> bool:
+    """A mention at folded[start:end] stands as a name: a dataset word is near, or its text is a short label."""
+    lo = folded.rfind("\0", 0, start) + 1
+    hi = folded.find("\0", end)
+    hi = len(folded) if hi < 0 else hi
+    if len(folded[lo:hi].split(None, _LABEL_WORDS)) <= _LABEL_WORDS:
+        return True
+    return bool(_CONTEXT.search(folded, max(lo, start - _CONTEXT_REACH), min(hi, end + _CONTEXT_REACH)))
 
 
 def _pattern(form: str) -> str:
@@ -245,8 +297,12 @@ def _form(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _read(file: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files(__package__).joinpath(file).read_text(encoding="utf-8"))
+
+
 def _load_file(kind: Kind) -> list[Entry]:
-    raw = tomllib.loads(resources.files(__package__).joinpath(_FILES[kind]).read_text(encoding="utf-8"))
+    raw = _read(_FILES[kind])
     entries = []
     for item in raw.get(kind, []):
         item = dict(item)
@@ -260,3 +316,14 @@ def _load_file(kind: Kind) -> list[Entry]:
 def vocabulary() -> Vocabulary:
     """The packaged vocabulary (loaded once)."""
     return Vocabulary([e for kind in KINDS for e in _load_file(kind)])
+
+
+@cache
+def _publishers() -> dict[str, str]:
+    return {str(p["prefix"]): str(p["publisher"]) for p in _read(_FILES["venue"]).get("prefix", [])}
+
+
+def doi_publisher(doi: str | None) -> str | None:
+    """The publisher a DOI's prefix (10.1109/... -> IEEE) is registered to, from venues.toml, else None."""
+    prefix = (doi or "").strip().split("/", 1)[0].casefold()
+    return _publishers().get(prefix) if prefix.startswith("10.") else None
