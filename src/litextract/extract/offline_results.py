@@ -213,6 +213,12 @@ def scaled(number: str, entry: Entry, percent: bool) -> float | None:
     return round(value, 6)
 
 
+def efficiency(entry: Entry) -> bool:
+    """A metric of the model's cost (parameters, FLOPs, frames per second, inference time), not of its quality:
+    kept as its own result, never a headline."""
+    return entry.attrs.get("kind") == "count" or bool(re.search(r"\btime\b|latency|memory", entry.name))
+
+
 def lower_is_better(entry: Entry, label: str = "") -> bool:
     if "↓" in label or re.search(r"lower is better", label, re.I):
         return True

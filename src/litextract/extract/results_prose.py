@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litextract.extract.offline_results import Context, dataset_in, scaled, split_of
+from litextract.extract.offline_results import Context, dataset_in, efficiency, scaled, split_of
 from litextract.extract.offline_text import Sentence, abstract_end, window
 from litextract.records import Evidence, Result
 from litextract.vocab import Entry, Mention
@@ -148,7 +148,8 @@ def _results(
                 split=split_of(s.text) or ctx.split_for(dataset),
                 source="cited" if cited else "paper",
                 proposed=model in ctx.proposed or model == "proposed method",
-                headline=headline and not cited and (model in ctx.proposed or model == "proposed method"),
+                headline=headline and not cited and not efficiency(f.metric)
+                and (model in ctx.proposed or model == "proposed method"),
                 std=_on_scale(f.std, f.number, value),
                 ci_low=_on_scale(f.ci[0], f.number, value) if f.ci else None,
                 ci_high=_on_scale(f.ci[1], f.number, value) if f.ci else None,

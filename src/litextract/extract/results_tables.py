@@ -28,6 +28,7 @@ from litextract.extract.offline_results import (
     Printed,
     any_dataset_in,
     dataset_in,
+    efficiency,
     label_split,
     lower_is_better,
     metric_in,
@@ -183,7 +184,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                 setting=v.setting,
                 source="cited" if v.cited else "paper",
                 proposed=v.proposed,
-                headline=id(v) in headline,
+                headline=id(v) in headline and not efficiency(v.metric),
                 std=std,
                 ci_low=_spread(ci[0], v.metric, v.printed.percent or v.column.percent, value, v.printed.number)
                 if ci
