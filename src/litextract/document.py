@@ -101,7 +101,8 @@ class Table(BaseModel):
         """The labels over a column, top to bottom ("Dice", "WT"); a label repeated over two levels once."""
         path: list[str] = []
         for c in sorted(self.cells, key=lambda c: c.row):
-            if c.row < self.header_rows and c.col <= col < c.col + c.col_span and c.text and (not path or path[-1] != c.text):
+            over = c.row < self.header_rows and c.col <= col < c.col + c.col_span
+            if over and c.text and (not path or path[-1] != c.text):
                 path.append(c.text)
         return tuple(path)
 

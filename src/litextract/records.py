@@ -79,14 +79,15 @@ class Result(BaseModel):
         default=None, description="what else sets this value apart, as printed: 'ablation', 'trained on STARE', ..."
     )
     source: Literal["paper", "cited"] = Field(
-        default="paper", description="'cited': a number the paper quotes from other work (a cited row, a literature table)"
+        default="paper",
+        description="'cited': a number the paper quotes from other work (a cited row, a literature table)",
     )
     proposed: bool = Field(default=False, description="a result of the paper's own model or one of its variants")
     headline: bool = Field(
         default=False,
-        description="what a comparison table keeps: the own model's overall results, the strongest baseline per table",
+        description="what a comparison table keeps: the own model's overall results, each table's strongest baseline",
     )
-    std: float | None = Field(default=None, description="the standard deviation printed with the value (± or in parentheses)")
+    std: float | None = Field(default=None, description="the standard deviation printed with the value (± or (sd))")
     ci_low: float | None = Field(default=None, description="the confidence interval printed with the value")
     ci_high: float | None = None
     evidence: Evidence

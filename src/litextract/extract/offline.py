@@ -13,9 +13,9 @@ from litextract.extract.offline_datasets import find_datasets
 from litextract.extract.offline_models import find_models, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
 from litextract.extract.offline_results import Context
+from litextract.extract.offline_text import abstract_end, sentences
 from litextract.extract.results_prose import sentence_results
 from litextract.extract.results_tables import table_results
-from litextract.extract.offline_text import abstract_end, sentences
 from litextract.records import Extraction, Result
 from litextract.vocab import vocabulary
 
@@ -68,7 +68,9 @@ def _dedupe(from_tables: list[Result], from_sentences: list[Result]) -> list[Res
         # a restatement of a table value ("77.5%" for 0.7756, or without its dataset) is the same result; so
         # is a sentence repeating another's
         if not any(
-            o.metric == r.metric and abs(o.value - r.value) < 0.001 and (not r.dataset or o.dataset in (r.dataset, None))
+            o.metric == r.metric
+            and abs(o.value - r.value) < 0.001
+            and (not r.dataset or o.dataset in (r.dataset, None))
             for o in out
         ):
             out.append(r)

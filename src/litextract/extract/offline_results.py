@@ -15,7 +15,8 @@ from litextract.vocab import Entry, Vocabulary
 
 _SPLIT_WORDS = [
     ("external", re.compile(r"\bexternal(?:ly)?\b[- ](?:validation|validated|test|testing|cohort|dataset|data|set)|"
-                            r"\bindependent (?:test|validation|external) (?:set|cohort|dataset)|\bcross[- ]dataset", re.I)),
+                            r"\bindependent (?:test|validation|external) (?:set|cohort|dataset)|"
+                            r"\bcross[- ]dataset", re.I)),
     ("cross-validation", re.compile(r"cross[- ]?validat|\b\d+[- ]fold\b|\b(?:five|ten|three|four)[- ]fold\b|"
                                     r"leave[- ]one[- ]\w+[- ]out", re.I)),
     ("validation", re.compile(r"\bvalidation (?:set|data|phase|split|subset|cohort|cases|images|scans)\b|"

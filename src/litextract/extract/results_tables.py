@@ -70,10 +70,13 @@ _TARGET = re.compile(
     re.I,
 )
 _CITED = re.compile(
-    r"\[[\d?,\s\-–]+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\bet al\.?|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b[A-Z][A-Za-z\-']+,? (?:19|20)\d\d[a-z]?\b|"
+    r"\[[\d?,\s\-–]+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\bet al\.?|\(\s*(?:19|20)\d\d[a-z]?\s*\)|"
+    r"\b[A-Z][A-Za-z\-']+,? (?:19|20)\d\d[a-z]?\b|"
     r"[A-Za-z]+_(?:19|20)\d\d\b"
 )
-_OURS = re.compile(r"\bours\b|\bproposed\b|\bour (?:method|model|approach|network|framework)\b|\bthis (?:work|paper|study)\b", re.I)
+_OURS = re.compile(
+    r"\bours\b|\bproposed\b|\bour (?:method|model|approach|network|framework)\b|\bthis (?:work|paper|study)\b", re.I
+)
 _ABLATION = re.compile(
     r"ablation|\beffect(?:s|iveness)? of\b|\bimpact of\b|\binfluence of\b|\bcontribution of\b|"
     r"\bdifferent (?:components?|modules?|settings?|configurations?|variants?|choices|strategies|losses|"
@@ -304,7 +307,7 @@ def _targets(cols: list[_Column]) -> None:
             if not c.setting or c.average:
                 continue
             label = c.setting[-1]
-            if has_average or _TARGET.match(_plain(label)) or len(group) > 1 and _looks_like_target(label):
+            if has_average or _TARGET.match(_plain(label)) or (len(group) > 1 and _looks_like_target(label)):
                 c.target = _plain(label)
                 c.setting = c.setting[:-1]
 
@@ -449,7 +452,7 @@ def _values(table: Table, rows: list[_Row], cols: list[_Column], ctx: Context) -
             model = _default_model(ctx) if not row.setting else " ".join(row.setting)
         if not model or _junk(model):
             continue
-        proposed = _proposed(label, ctx) or (per_target or dataset_row is not None) and bool(ctx.proposed)
+        proposed = _proposed(label, ctx) or ((per_target or dataset_row is not None) and bool(ctx.proposed))
         for j, cell in row.cells.items():
             col = next((c for c in cols if c.index == j), None)
             if col is None or col.metric is None or not cell:
@@ -492,7 +495,8 @@ def _role(table: Table, rows: list[_Row], ctx: Context) -> str:
     caption = table.caption or ""
     if _LITERATURE.search(caption):
         return "literature"
-    if _ABLATION.search(caption) and not _COMPARISON.search(caption) and not any(_CITED.search(r.label) for r in rows):
+    cites = any(_CITED.search(r.label) for r in rows)
+    if _ABLATION.search(caption) and not _COMPARISON.search(caption) and not cites:
         return "ablation"
     labelled = [r for r in rows if r.label]
     if labelled and sum(bool(_ABLATION_ROW.match(r.label)) for r in labelled) >= max(2, 0.5 * len(labelled)):
@@ -565,10 +569,7 @@ def _headline(values: list[_Value]) -> set[int]:
         for v in group:
             rows.setdefault(v.row, []).append(v)
         ranked = sorted(rows.values(), key=_strength, reverse=True)
-        if proposed or any(v.cited for v in group):
-            keep = ranked[:1]
-        else:
-            keep = ranked if len(ranked) <= 8 else ranked[:2]
+        keep = ranked[:1] if proposed or any(v.cited for v in group) else ranked if len(ranked) <= 8 else ranked[:2]
         out |= {id(v) for row in keep for v in row}
     return out
 

@@ -61,7 +61,9 @@ def build(
         return None
     data = [i for i, r in enumerate(body) if r.is_data]
     borders = sorted({round(v.x, 1) for v in vertical if any(_crosses(v, body[i]) for i in data)})
-    stub = _stub_columns([units[i] for i in data], max(r.height for r in body), columns[0].x0, borders)
+    left_of = columns[0].x0
+    labels = [u for u in units if not any(w[2] > left_of + 1 for unit in u for w in unit if unit[0][0] < left_of)]
+    stub = _stub_columns(labels, max(r.height for r in body), columns[0].x0, borders)
     cols = stub + columns
     n_stub = len(stub)
     grid_rows: list[list[list[Word]]] = []
@@ -229,10 +231,7 @@ def _stub_columns(units: list[list[list[Word]]], h: float, left_of: float, borde
 def _column_of(unit: list[Word], cols: list[_Column], n_stub: int) -> int:
     """The column a unit falls in: the one its extent overlaps most, else the nearest by centre."""
     x0, x1 = unit[0][0], max(w[2] for w in unit)
-    if n_stub and x0 < cols[n_stub].x0 - 1:
-        candidates = range(n_stub)
-    else:
-        candidates = range(n_stub, len(cols))
+    candidates = range(n_stub) if n_stub and x0 < cols[n_stub].x0 - 1 else range(n_stub, len(cols))
     best = max(candidates, key=lambda k: min(x1, cols[k].x1) - max(x0, cols[k].x0))
     if min(x1, cols[best].x1) - max(x0, cols[best].x0) > 0:
         return best
@@ -249,7 +248,9 @@ def _header(head: list[Row], cols: list[_Column], rules: list[Rule], vertical: l
     for i, row in enumerate(head):
         below = head[i + 1 :]
         seps = _seps(row, vertical)
-        own, rest = _own_labels(row, cols, bounds, seps)
+        under = below[0].top + 1 if below else row.bottom - 2
+        partial = any(r.width < 0.8 * (cols[-1].x1 - cols[0].x0) and row.bottom - 1 <= r.y <= under for r in rules)
+        own, rest = ([], row.words) if partial else _own_labels(row, cols, bounds, seps, below)
         for k, words in own:
             bbox = (words[0][0], min(w[1] for w in words), max(w[2] for w in words), max(w[3] for w in words))
             cells.append(Cell(text=" ".join(w[4] for w in words), row=i, col=k, bbox=bbox))
@@ -260,7 +261,9 @@ def _header(head: list[Row], cols: list[_Column], rules: list[Rule], vertical: l
             ruled = _between(phrase, cols, seps)
             if ruled:  # a label stays between the rules on either side of it, and fills them when alone there
                 alone = not any(_between(p, cols, seps) == ruled for p in others)
-                lower = {k for k, c in enumerate(cols) for r in below for w in r.words if c.x0 <= (w[0] + w[2]) / 2 <= c.x1}
+                lower = {
+                    k for k, c in enumerate(cols) for r in below for w in r.words if c.x0 <= (w[0] + w[2]) / 2 <= c.x1
+                }
                 if len(placed) == 1 and alone and set(ruled) <= lower:
                     placed = [(phrase, ruled)]
                 else:
@@ -379,7 +382,7 @@ def _place(
 
 
 def _own_labels(
-    row: Row, cols: list[_Column], bounds: list[tuple[float, float]], seps: list[float]
+    row: Row, cols: list[_Column], bounds: list[tuple[float, float]], seps: list[float], below: list[Row]
 ) -> tuple[list[tuple[int, list[Word]]], list[Word]]:
     """A header row's words grouped by the column each stands over, when every group labels its column alone
     (`_own_label`: "Kidney (L)" over its column, however close to the next label it is set); else the row's
@@ -393,9 +396,11 @@ def _own_labels(
             groups[-1][1].append(w)
         else:
             groups.append((k, [w]))
-    if all(k >= 0 and _own_label(ws, k, cols) for k, ws in groups) and len({k for k, _ in groups}) == len(groups):
-        return groups, []
-    return [], row.words
+    if not all(k >= 0 and _own_label(ws, k, cols) for k, ws in groups) or len({k for k, _ in groups}) != len(groups):
+        return [], row.words
+    if any(_group_span(k, ws[0][0], max(w[2] for w in ws), cols, row, below) != [k] for k, ws in groups):
+        return [], row.words  # a label centred over the columns around its own, whose labels lie lower: a group
+    return groups, []
 
 
 def _own_label(words: list[Word], k: int, cols: list[_Column]) -> bool:
@@ -423,6 +428,8 @@ def _group_span(k: int, x0: float, x1: float, cols: list[_Column], row: Row, bel
     labelled = {
         j for j, c in enumerate(cols) if any(min(w[2], c.x1) - max(w[0], c.x0) > 0 for w in lower)
     }
+    others = [w for w in row.words if w[2] < x0 - 1 or w[0] > x1 + 1]  # the row's other labels
+    labelled -= {j for j, c in enumerate(cols) if any(min(w[2], c.x1) - max(w[0], c.x0) > 0 for w in others)}
     best = [k]
     for width in range(2, 5):
         for start in range(max(0, k - width + 1), min(k, len(cols) - width) + 1):
@@ -503,7 +510,11 @@ def _body_cells(
                 texts[owner][k] = f"{texts[owner][k]} {r[k]}".strip()
                 boxes[owner][k] = _union(boxes[owner][k], boxes[i][k])
             keep[i] = False
-        elif nxt is not None and all(not texts[nxt][j] for j in filled) and body[nxt].top - body[i].bottom < body[i].height:
+        elif (
+            nxt is not None
+            and all(not texts[nxt][j] for j in filled)
+            and body[nxt].top - body[i].bottom < body[i].height
+        ):
             for j in filled:
                 texts[nxt][j] = r[j]
                 boxes[nxt][j] = boxes[i][j]

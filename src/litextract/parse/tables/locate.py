@@ -100,9 +100,9 @@ def regions(words: list[Word], rules: list[Rule], page_width: float) -> list[Reg
     out: list[Region] = []
     claimed: list[tuple[float, float, float, float]] = []
     for cap in caps:
-        left, right = _reach(cap, caps, words, page_width)
-        region = _ruled(cap, caps, free, horizontal, left, right, claimed)
+        region = _ruled(cap, caps, free, horizontal, *_reach(cap, caps, words, page_width, columns=False), claimed)
         if region is None:
+            left, right = _reach(cap, caps, words, page_width)
             region = _unruled(cap, caps, free, left, right, page_width)
         if region is not None:
             region.vertical = [
@@ -124,11 +124,13 @@ def _figure_caption_words(words: list[Word]) -> set[int]:
     return out
 
 
-def _reach(cap: Caption, caps: list[Caption], words: list[Word], page_width: float) -> tuple[float, float]:
-    """The horizontal range a caption's table may use: its text column on a two-column page (unless the caption
-    crosses the middle), and not past a caption set beside it (tables side by side)."""
+def _reach(
+    cap: Caption, caps: list[Caption], words: list[Word], page_width: float, columns: bool = True
+) -> tuple[float, float]:
+    """The horizontal range a caption's table may use: not past a caption set beside it (tables side by side),
+    and (`columns`) within its text column on a two-column page unless the caption crosses the middle."""
     left, right = 0.0, page_width
-    if _two_columns(words, page_width):
+    if columns and _two_columns(words, page_width):
         middle = page_width / 2
         if cap.x1 < middle + 10:
             right = middle + 5
@@ -145,17 +147,27 @@ def _reach(cap: Caption, caps: list[Caption], words: list[Word], page_width: flo
 
 
 def _two_columns(words: list[Word], page_width: float) -> bool:
-    """Text set in two columns: many lines have words on both halves with a gutter, few words cross the middle."""
+    """Text set in two columns: lines of running text fill each half, and few cross the middle (a table's
+    cells, short and far apart, are no lines of text)."""
     middle = page_width / 2
-    rows = rows_of(words)
-    crossing = sum(any(w[0] < middle < w[2] for w in r.words) for r in rows)
-    gutter = sum(
-        any(w[2] < middle - 2 for w in r.words)
-        and any(w[0] > middle + 2 for w in r.words)
-        and not any(w[0] < middle < w[2] for w in r.words)
-        for r in rows
-    )
-    return gutter >= 5 and crossing < 0.2 * len(rows)
+    halves = [0, 0]
+    crossing = 0
+    for row in rows_of(words):
+        runs: list[list[Word]] = []
+        for w in row.words:
+            if runs and w[0] - runs[-1][-1][2] < 2 * row.height:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        for run in runs:
+            x0, x1 = run[0][0], run[-1][2]
+            if x1 - x0 < 0.3 * page_width or len(run) < 4:
+                continue
+            if x0 < middle < x1:
+                crossing += 1
+            else:
+                halves[x0 >= middle] += 1
+    return min(halves) >= 4 and crossing < 0.25 * sum(halves)
 
 
 _FUNCTION_WORDS = re.compile(r"^(?:the|of|and|to|in|we|is|are|for|with|on|that|by|as|a|an|this|from|which)$")
@@ -200,7 +212,8 @@ def _ruled(
         if sum(r.is_data for r in rows) < 2:
             continue
         notes = _footnotes(words, x0, x1, bottom) if stack[0].y > cap.bottom else []
-        return Region(cap, rows, stack, [], x0, x1, top, bottom, True, notes)
+        inner = [r for r in rules if top - 1 <= r.y <= bottom + 1 and r.x0 >= x0 - 3 and r.x1 <= x1 + 3]
+        return Region(cap, rows, inner, [], x0, x1, top, bottom, True, notes)
     return None
 
 
@@ -229,7 +242,9 @@ def _stack(
                 break  # another table's rule
             continue
         a, b = sorted((last.y, r.y))
-        between = [w for w in words if w[1] >= a - 1 and w[3] <= b + 1 and w[0] >= start.x0 - 3 and w[2] <= start.x1 + 3]
+        between = [
+            w for w in words if w[1] >= a - 1 and w[3] <= b + 1 and w[0] >= start.x0 - 3 and w[2] <= start.x1 + 3
+        ]
         if any(c is not cap and a - 1 <= c.top <= b for c in caps):
             break
         rows = rows_of(between)

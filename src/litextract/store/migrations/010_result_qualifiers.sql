@@ -6,7 +6,7 @@
 ALTER TABLE results ADD COLUMN target VARCHAR;
 ALTER TABLE results ADD COLUMN setting VARCHAR;
 ALTER TABLE results ADD COLUMN source VARCHAR DEFAULT 'paper';
-ALTER TABLE results ADD COLUMN proposed BOOLEAN DEFAULT false;
+ALTER TABLE results ADD COLUMN proposed BOOLEAN;                  -- NULL in rows stored before: the model record says
 ALTER TABLE results ADD COLUMN headline BOOLEAN DEFAULT true;
 ALTER TABLE results ADD COLUMN std DOUBLE;
 ALTER TABLE results ADD COLUMN ci_low DOUBLE;
