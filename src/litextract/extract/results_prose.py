@@ -65,7 +65,7 @@ def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
     recent: list[str] = []  # datasets of the sentences before, newest last
     for i, s in enumerate(sents):
         names = [m.entry.name for m in ctx.vocab.finder("dataset").find(s.text) if m.entry.name in ctx.datasets]
-        if s.related:
+        if s.related or _table_text(s.text):
             continue
         mentions = [m for m in finder.find(s.text) if m.text.casefold() not in _AMBIGUOUS or _OWN.search(s.text)]
         found = _read(s.text, mentions) if mentions else []
@@ -74,6 +74,13 @@ def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
         if names:
             recent = (recent + names)[-4:]
     return results
+
+
+def _table_text(text: str) -> bool:
+    """A table's cells in the page text (rows of numbers), or its caption: read from the table's grid instead."""
+    tokens = text.split()
+    numbers = sum(bool(re.match(r"^[(\[]?[-−]?\d", t)) for t in tokens)
+    return bool(re.match(r"^(?:Table|TABLE)\s+\w+\s*[.:|]", text)) or (numbers >= 4 and numbers >= 0.3 * len(tokens))
 
 
 def _read(text: str, mentions: list[Mention]) -> list[_Found]:
@@ -229,7 +236,7 @@ def _numbers_after(tail: str) -> list[tuple[str, bool, int, int | None, str | No
         std, ci = _spread_of(spread)
         out.append((m.group(1), bool(m.group(2)), pos + m.start(1), slot, std, ci))
         pos += m.end() + (spread.end() if spread else 0)
-        sep = re.match(r"\s*(?:\([^)]{0,30}\)\s*)?(,\s*(?:and\s+)?|/\s*|\s+and\s+)", tail[pos:])
+        sep = re.match(r"\s*(?:\([^)]{0,30}\)\s*)?(,\s*(?:and\s+)?|/\s*|\s*and\s+)", tail[pos:])
         if not sep or len(out) >= 8:
             break
         if sep.group(1).startswith("/"):
