@@ -434,3 +434,26 @@ def test_eval_groups_and_per_paper_at_80_columns(tmp_path: Path, settings: Setti
     assert sum(line.endswith(".pdf") for line in lines) == 7  # one line per paper, then its figures
     bad = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db), "--group", "x"])
     assert bad.exit_code == 2 and "NAME=FILE" in bad.output
+
+
+def test_only_headline_rows_count_against_precision() -> None:
+    """Every table row is stored with its role; a per-class, ablation or weaker-baseline row that the gold leaves
+    out is no error, a headline row that matches nothing is."""
+    ex = Extracted(results=[
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971),
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.5, headline=False),
+        ExtractedResult("VGG16", "MSD Pancreas", "auc", 0.6, headline=True),
+    ])
+    s = score(ex)
+    assert (s.counts["results"].tp, s.counts["results"].fp) == (1, 1)
+    assert s.spurious["results"] == ["VGG16 | MSD Pancreas | auc = 0.6"]
+
+
+def test_a_headline_row_is_matched_before_a_row_of_the_same_value() -> None:
+    g = gold(results=[{"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971}])
+    ex = Extracted(results=[
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, headline=False),
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, headline=True),
+    ])
+    s = score(ex, g)
+    assert (s.counts["results"].tp, s.counts["results"].fp) == (1, 0)

@@ -124,3 +124,28 @@ def test_an_interrupted_statement_is_a_keyboard_interrupt(tmp_path: Path) -> Non
         raise RuntimeError("Query interrupted")  # what DuckDB 2.0 raises when SIGINT stops a statement
     with pytest.raises(RuntimeError), connect(tmp_path / "i.duckdb"):
         raise RuntimeError("some other failure")
+
+
+def test_result_qualifiers_are_stored_exported_and_make_records_distinct(tmp_path: Path) -> None:
+    from litextract.export import export
+
+    ev = Evidence(page=1, quote="t")
+    regions = [("WT", 0.9), ("TC", 0.9), ("ET", 0.85)]  # WT and TC share a value: still two records
+    results = [
+        Result(model="Ours", dataset="BraTS 2021", metric="dice", value=v, as_printed=str(v), target=t,
+               split="validation", proposed=True, std=0.02, evidence=ev)
+        for t, v in regions
+    ] + [Result(model="U-Net", dataset="BraTS 2021", metric="dice", value=0.88, as_printed="0.88", source="cited",
+                setting="ablation", headline=False, ci_low=0.86, ci_high=0.9, evidence=ev)]
+    with connect(tmp_path / "s.duckdb") as con:
+        pid = save_paper(con, document(), Extraction(paper=Paper(title="A paper"), results=results))
+        stored = {(r["model"], r["target"]): r for r in queries.results(con, pid)}
+        counts = export(con, tmp_path / "out")
+    assert len(stored) == 4 and counts["results.csv"] == 4
+    own = stored[("Ours", "WT")]
+    assert (own["split"], own["proposed"], own["std"], own["source"], own["headline"]) == (
+        "validation", True, 0.02, "paper", False
+    )
+    cited = stored[("U-Net", None)]
+    assert (cited["source"], cited["setting"], cited["ci_low"], cited["ci_high"]) == ("cited", "ablation", 0.86, 0.9)
+    assert "target,setting,source,proposed,headline,std" in (tmp_path / "out" / "results.csv").read_text()
