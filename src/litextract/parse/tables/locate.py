@@ -66,8 +66,9 @@ class Region:
     footnotes: list[str]
 
 
-def captions(words: list[Word]) -> list[Caption]:
-    """The table captions on a page: "Table N" starting a text block, not a sentence that mentions a table."""
+def captions(words: list[Word], rules: list[Rule] | None = None) -> list[Caption]:
+    """The table captions on a page: "Table N" starting a text block, not a sentence that mentions a table; a
+    caption ends at a rule drawn under one of its lines (the table's header set in the same text block)."""
     out: list[Caption] = []
     numbers: set[str] = set()
     for i, w in enumerate(words):
@@ -76,7 +77,7 @@ def captions(words: list[Word]) -> list[Caption]:
             continue
         if i > 0 and words[i - 1][5] == w[5] and words[i - 1][3] > w[1] + 1:
             continue  # "Table 3 shows…" inside a sentence, not at the start of a caption block
-        block = [x for x in words[i:] if x[5] == w[5] and x[1] >= w[1] - 1]
+        block = _until_rule([x for x in words[i:] if x[5] == w[5] and x[1] >= w[1] - 1], rules or [])
         text = " ".join(x[4] for x in block)
         if _REFERENCE.match(text) and not re.match(r"^\S+\s+\S+[.:|]", text):
             continue
@@ -88,9 +89,19 @@ def captions(words: list[Word]) -> list[Caption]:
     return out
 
 
+def _until_rule(block: list[Word], rules: list[Rule]) -> list[Word]:
+    """A caption block's lines up to the first rule drawn between two of them."""
+    lines = rows_of(block)
+    for above, below in zip(lines, lines[1:], strict=False):
+        if any(above.bottom - 2 <= r.y <= below.top + 2 and r.x0 < below.x1 and r.x1 > below.x0 for r in rules):
+            keep = {id(w) for line in lines[: lines.index(below)] for w in line.words}
+            return [w for w in block if id(w) in keep]
+    return block
+
+
 def regions(words: list[Word], rules: list[Rule], page_width: float) -> list[Region]:
     """Each caption's table region on a page (captions whose table is not found are left out)."""
-    caps = captions(words)
+    caps = captions(words, [r for r in rules if r.horizontal])
     if not caps:
         return []
     blocked = {id(x) for c in caps for x in c.words} | _figure_caption_words(words)
