@@ -39,6 +39,7 @@ _VALUE = re.compile(
     r"|\s*[(\[]\s*(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:[-–—,]|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*%?\s*[)\]]"
     r"|\s*\(\s*(?P<paren>\d+(?:\.\d+)?)\s*\))?"
 )
+_TABLE_REF = re.compile(r"\b(?:Table|Tab\.|TABLE)\s*([0-9]+[a-z]?|[IVX]+|S\d+)\b")
 _PERCENT_NOT_UNIT = re.compile(r"\d+\s*%\s*(?:CI|confidence|of\b|data|labeled|labelled|training)", re.I)
 
 
@@ -52,10 +53,28 @@ class Context:
     datasets: list[str]  # canonical names of the paper's datasets
     source: str
     sents: list[Sentence] = field(default_factory=list)
+    named: dict[str, str | None] = field(default_factory=dict, repr=False)  # dataset_in's answers, by text
 
     @property
     def single_dataset(self) -> str | None:
         return self.datasets[0] if len(self.datasets) == 1 else None
+
+    @cached_property
+    def table_mentions(self) -> dict[str, list[str]]:
+        """The sentences that refer to each table by its number ("Table 3 shows … on DRIVE")."""
+        out: dict[str, list[str]] = {}
+        for s in self.sents:
+            if "able" not in s.text and "ab." not in s.text:
+                continue
+            for m in _TABLE_REF.finditer(s.text):
+                out.setdefault(m.group(1), []).append(s.text)
+        return out
+
+    @cached_property
+    def sentence_datasets(self) -> list[list[str]]:
+        """The paper's datasets each sentence names, in order (found in one pass over all sentences)."""
+        found = self.vocab.finder("dataset").find_each([s.text for s in self.sents])
+        return [[m.entry.name for m in ms if m.entry.name in self.datasets] for ms in found]
 
     @cached_property
     def splits(self) -> dict[str | None, str]:
@@ -63,12 +82,10 @@ class Context:
         sentences of its setup: "5-fold cross-validation", "12 cases for validation", "external test set". A
         sentence's split goes to the datasets it names, else to the last one named in the sentences before it."""
         counts: dict[str | None, dict[str, int]] = {}
-        finder = self.vocab.finder("dataset")
         recent: list[str] = []
-        for s in self.sents:
+        for s, names in zip(self.sents, self.sentence_datasets, strict=True):
             if s.related:
                 continue
-            names = [m.entry.name for m in finder.find(s.text) if m.entry.name in self.datasets]
             found = {split for split, rx in _SPLIT_WORDS if rx.search(s.text)}
             if names:
                 recent = (recent + names)[-3:]
@@ -129,6 +146,12 @@ def metric_in(text: str, vocab: Vocabulary) -> Entry | None:
 
 def dataset_in(text: str, ctx: Context) -> str | None:
     """The paper's dataset named in `text` (an MSD task also by its organ words next to "MSD"/"Decathlon")."""
+    if text not in ctx.named:
+        ctx.named[text] = _dataset_in(text, ctx)
+    return ctx.named[text]
+
+
+def _dataset_in(text: str, ctx: Context) -> str | None:
     found = ctx.vocab.finder("dataset").find(text)
     for m in found:
         if m.entry.name in ctx.datasets:

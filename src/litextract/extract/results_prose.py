@@ -22,6 +22,7 @@ from litextract.extract.offline_text import Sentence, abstract_end, window
 from litextract.records import Evidence, Result
 from litextract.vocab import Entry, Mention
 
+_DIGIT = re.compile(r"\d")
 _AMBIGUOUS = {"f", "ap", "dc", "oa", "sen", "pre", "rec", "acc", "spe", "hd", "mr", "ji", "jac", "asd", "tc", "et"}
 _NUMBER = r"(\d+(?:\.\d+)?)\s*(%?)"
 _SPREAD = re.compile(
@@ -60,14 +61,19 @@ class _Found:
 def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
     """Numbers stated with a metric anywhere in the body, outside related-work sections."""
     results = []
-    finder = ctx.vocab.finder("metric")
     headline_idx = _abstract_and_conclusion(sents)
+    candidates = [i for i, s in enumerate(sents) if _DIGIT.search(s.text) and not s.related]
+    metrics = dict(zip(candidates, ctx.vocab.finder("metric").find_each([sents[i].text for i in candidates]),
+                       strict=True))
+    datasets = ctx.sentence_datasets if ctx.sents is sents else [[] for _ in sents]
     recent: list[str] = []  # datasets of the sentences before, newest last
     for i, s in enumerate(sents):
-        names = [m.entry.name for m in ctx.vocab.finder("dataset").find(s.text) if m.entry.name in ctx.datasets]
-        if s.related or _table_text(s.text):
+        names = datasets[i]
+        if i not in metrics or _table_text(s.text):
+            if names:
+                recent = (recent + names)[-4:]
             continue
-        mentions = [m for m in finder.find(s.text) if m.text.casefold() not in _AMBIGUOUS or _OWN.search(s.text)]
+        mentions = [m for m in metrics[i] if m.text.casefold() not in _AMBIGUOUS or _OWN.search(s.text)]
         found = _read(s.text, mentions) if mentions else []
         if found:
             results += _results(s, i, found, ctx, recent, sents, i in headline_idx)

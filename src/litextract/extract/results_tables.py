@@ -168,13 +168,14 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
         page_text = page.text if page else ""
         headline = _headline(values)
         seen: set[str] = set()
+        seen_rows: dict[int, tuple[str, bool]] = {}
         for v in values:
             value = scaled(v.printed.number, v.metric, v.printed.percent or v.column.percent)
             if value is None:
                 continue
             std = _spread(v.printed.std, v.metric, v.printed.percent or v.column.percent, value, v.printed.number)
             ci = v.printed.ci
-            quote = _row_quote(table, v.row, page_text, v.label, v.printed.number)
+            quote = _row_quote(table, v.row, page_text, v.label, v.printed.number, seen_rows)
             result = Result(
                 model=v.model,
                 backbone=v.backbone,
@@ -203,7 +204,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
             results.append(result)
         for v in values:
             if not v.proposed and v.label and (v.label, table.page) not in {(x[0], x[1]) for x in labels}:
-                labels.append((v.label, table.page, _row_quote(table, v.row, page_text, v.label)))
+                labels.append((v.label, table.page, _row_quote(table, v.row, page_text, v.label, None, seen_rows)))
     return results, labels
 
 
@@ -652,12 +653,9 @@ def _read_transposed(
 
 
 def _table_context(table: Table, ctx: Context) -> str:
-    """The body sentences that refer to this table ("Table 3 shows … on DRIVE")."""
-    if not table.number:
-        return ""
-    rx = re.compile(rf"\b(?:Table|Tab\.|TABLE)\s*{re.escape(table.number)}\b")
-    caption = table.caption or ""
-    return " ".join(s.text for s in ctx.sents if rx.search(s.text) and not s.text.startswith(caption[:40]))
+    """The body sentences that refer to this table ("Table 3 shows … on DRIVE"), its caption left out."""
+    caption = (table.caption or "")[:40]
+    return " ".join(t for t in ctx.table_mentions.get(table.number or "", []) if not t.startswith(caption))
 
 
 def _context_dataset(text: str, ctx: Context) -> str | None:
@@ -673,13 +671,19 @@ def _flat(page_text: str) -> str:
     return clean(page_text)
 
 
-def _row_quote(table: Table, row: int, page_text: str, label: str, value: str | None = None) -> str:
-    """The row as it reads in the page text, or the page-text span from its label to the value."""
-    cells = [c.text for c in sorted(table.cells, key=lambda c: c.col) if c.row == row and c.text]
-    joined = clean(" ".join(cells))
-    flat = _flat(page_text)
-    if joined and joined.casefold() in flat.casefold():
+def _row_quote(
+    table: Table, row: int, page_text: str, label: str, value: str | None, seen: dict[int, tuple[str, bool]]
+) -> str:
+    """The row as it reads in the page text, or the page-text span from its label to the value (`seen` keeps
+    each row's joined text and whether the page holds it, worked out once per row of a table)."""
+    if row not in seen:
+        cells = [c.text for c in sorted(table.cells, key=lambda c: c.col) if c.row == row and c.text]
+        joined = clean(" ".join(cells))
+        seen[row] = (joined, bool(joined) and joined.casefold() in _flat_folded(page_text))
+    joined, found = seen[row]
+    if found:
         return joined
+    flat = _flat(page_text)
     if value:
         start = flat.find(label) if label else -1
         if start != -1:
@@ -690,3 +694,8 @@ def _row_quote(table: Table, row: int, page_text: str, label: str, value: str | 
             if re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", line):
                 return clean(line)
     return label or joined or (table.caption or "table")[:200]
+
+
+@lru_cache(maxsize=8)
+def _flat_folded(page_text: str) -> str:
+    return _flat(page_text).casefold()

@@ -8,6 +8,7 @@ next to its caption, within the caption's text column on a two-column page, up t
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -92,7 +93,7 @@ def captions(words: list[Word], rules: list[Rule] | None = None) -> list[Caption
 def _until_rule(block: list[Word], rules: list[Rule]) -> list[Word]:
     """A caption block's lines up to the first rule drawn between two of them."""
     lines = rows_of(block)
-    for above, below in zip(lines, lines[1:], strict=False):
+    for above, below in itertools.pairwise(lines):
         if any(above.bottom - 2 <= r.y <= below.top + 2 and r.x0 < below.x1 and r.x1 > below.x0 for r in rules):
             keep = {id(w) for line in lines[: lines.index(below)] for w in line.words}
             return [w for w in block if id(w) in keep]
