@@ -98,6 +98,8 @@ _NOT_A_QUANTITY = re.compile(
     r"batch|\bdim|\bdepth|\blayers?\b|\bgpu\b|\bcount\b|\bimages\b|\bcases\b|\bsamples\b|\bpatients\b",
     re.I,
 )
+_LABEL_IS_SPLIT = re.compile(r"^\W*(?:train(?:ing)?|val(?:idation)?|test(?:ing)?|hold[- ]out|internal|external)"
+                             r"(?:\s+(?:set|data|split|cohort))?\W*$", re.I)
 _ABLATION_ROW = re.compile(r"^\s*(?:w/o|w/|without|with|\+|-\s|baseline\b)", re.I)
 
 
@@ -438,6 +440,7 @@ def _values(table: Table, rows: list[_Row], cols: list[_Column], ctx: Context) -
         cited_row = bool(_CITED.search(label)) or role == "literature"
         model = model_name(label) if label else ""
         dataset_row = None
+        own_row = per_target  # a row standing for a class, dataset or split of the paper's own model
         target = row.target
         overall = not target
         if per_target:
@@ -447,13 +450,16 @@ def _values(table: Table, rows: list[_Row], cols: list[_Column], ctx: Context) -
                 target, overall = _plain(label), False
             model = _default_model(ctx)
         elif label and not row.dataset and (ds := _row_dataset(label, ctx)):
-            dataset_row = ds
+            dataset_row, own_row = ds, True
             model = _default_model(ctx)
+        elif label and _LABEL_IS_SPLIT.match(label) and label_split(label):
+            row.split = row.split or label_split(label)  # "Test set", "Validation": the own model on that split
+            model, own_row = _default_model(ctx), True
         elif not label:
             model = _default_model(ctx) if not row.setting else " ".join(row.setting)
         if not model or _junk(model):
             continue
-        proposed = _proposed(label, ctx) or ((per_target or dataset_row is not None) and bool(ctx.proposed))
+        proposed = _proposed(label, ctx) or (own_row and bool(ctx.proposed))
         for j, cell in row.cells.items():
             col = next((c for c in cols if c.index == j), None)
             if col is None or col.metric is None or not cell:

@@ -17,6 +17,7 @@ pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" 
 pymupdf.TOOLS.mupdf_display_errors(False)  # MuPDF's messages are kept (mupdf_warnings) and reported per file
 
 _TABLE_CAPTION = re.compile(r"^\s*(Table|TABLE)\s+([0-9]+|[IVX]+)\b", re.M)
+_GLUED_MARK = re.compile(r"[A-Za-z)\]]\d{1,3}(?:,\d{1,3})*$|[a-z)][*†‡]$")
 _HEADING = re.compile(
     r"^\s*((?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-Z][^\n]{2,80}|Abstract|ABSTRACT|References|REFERENCES)\s*$",
     re.M,
@@ -90,7 +91,8 @@ class PyMuPDFParser:
         tables: list[Table] = []
         if self.tables and _TABLE_CAPTION.search(text):
             words = [(w[0], w[1], w[2], w[3], w[4], w[5]) for w in textpage.extractWORDS()]
-            words = split_superscripts(words, page_dict or textpage.extractDICT())
+            if any(_GLUED_MARK.search(w[4]) for w in words):  # a mark set close after a word: maybe superscript
+                words = split_superscripts(words, page_dict or textpage.extractDICT())
             tables = tables_from_words(words, number, page.rect.width, _rules(page))
         page_obj = Page(number=number, text=text, blocks=blocks, width=page.rect.width, height=page.rect.height)
         return page_obj, tables, lines
