@@ -545,7 +545,8 @@ def _row_dataset(label: str, ctx: Context) -> str | None:
 
 
 _JUNK = re.compile(
-    r"^(?:std|sd|p-?values?|improvement|gain|difference|rank|ranking|#|no\.?|n)\b|\be\.g\.|\bi\.e\.|^[\W\d]+$",
+    r"^(?:std|sd|p-?values?|values?|improvement|gain|difference|rank|ranking|#|no\.?|n)\b|\be\.g\.|\bi\.e\.|"
+    r"^[\W\d]+$|\b(?:relative|improvement|increase|decrease)\b",
     re.I,
 )
 
@@ -562,7 +563,7 @@ def _junk(model: str) -> bool:
 
 def _headline(values: list[_Value]) -> set[int]:
     """The values a comparison table keeps: the own model's overall ones, and the strongest other row's per
-    dataset (the authors' own runs when no row is theirs: every row of a small table, the two best of a large)."""
+    dataset (the authors' own runs when no row is theirs: every row of a small table, the best of a larger one)."""
     out: set[int] = set()
     main = [v for v in values if v.overall and not v.cited]
     proposed = [v for v in main if v.proposed]
@@ -576,7 +577,7 @@ def _headline(values: list[_Value]) -> set[int]:
         for v in group:
             rows.setdefault(v.row, []).append(v)
         ranked = sorted(rows.values(), key=_strength, reverse=True)
-        keep = ranked[:1] if proposed or any(v.cited for v in group) else ranked if len(ranked) <= 8 else ranked[:2]
+        keep = ranked[:1] if proposed or any(v.cited for v in group) or len(ranked) > 4 else ranked
         out |= {id(v) for row in keep for v in row}
     return out
 
