@@ -171,3 +171,18 @@ def pdf_pages(path: Path, n: int = 1) -> tuple[pymupdf.Document, list[TablePage]
     for _ in range(n):
         doc.new_page(width=595, height=842)
     return doc, [TablePage(doc, i) for i in range(n)]
+
+
+def text_document(*pages: str, tables: list | None = None, title: str | None = None, year: int | None = None):  # type: ignore[no-untyped-def]
+    """A parsed paper of the given page texts (and tables), as a parser would hand it to the extractors."""
+    from litextract.document import Document, Header, Page
+
+    return Document(
+        file="t.pdf",
+        path="t.pdf",
+        sha256="0" * 64,
+        n_pages=len(pages),
+        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
+        tables=tables or [],
+        header=Header(title=title, year=year),
+    )

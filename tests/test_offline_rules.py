@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from litextract.document import Document, Header, Page, Table
+from litextract.document import Document, Table
 from litextract.extract.offline import OfflineExtractor
 from litextract.prepare import process
 from litextract.records import Extraction
+
+from conftest import text_document
 
 INTRO = (
     "Abstract\nWe propose a deep learning network, called KidneyNet, for kidney tumour segmentation in CT scans. "
@@ -18,15 +20,7 @@ INTRO = (
 def doc(
     *pages: str, tables: list[Table] | None = None, title: str | None = None, year: int | None = None
 ) -> Document:
-    return Document(
-        file="t.pdf",
-        path="t.pdf",
-        sha256="0" * 64,
-        n_pages=len(pages),
-        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
-        tables=tables or [],
-        header=Header(title=title, year=year),
-    )
+    return text_document(*pages, tables=tables, title=title, year=year)  # type: ignore[no-any-return]
 
 
 def run(d: Document) -> Extraction:

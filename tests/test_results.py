@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from litextract.document import Cell, Document, Header, Page, Table
+from litextract.document import Cell, Document, Table
 from litextract.extract.offline import OfflineExtractor
 from litextract.prepare import process
 from litextract.records import Extraction, Result
+
+from conftest import text_document
 
 INTRO = (
     "Abstract\nWe propose a deep learning network, called RetiNet, for retinal vessel segmentation in fundus "
@@ -15,15 +17,7 @@ INTRO = (
 
 
 def doc(*pages: str, tables: list[Table] | None = None) -> Document:
-    return Document(
-        file="t.pdf",
-        path="t.pdf",
-        sha256="0" * 64,
-        n_pages=len(pages),
-        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
-        tables=tables or [],
-        header=Header(title="RetiNet: vessel segmentation"),
-    )
+    return text_document(*pages, tables=tables, title="RetiNet: vessel segmentation")  # type: ignore[no-any-return]
 
 
 def run(*pages: str, tables: list[Table] | None = None) -> Extraction:
