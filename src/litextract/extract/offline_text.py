@@ -109,15 +109,9 @@ _CITE_MARKS = re.compile(
 )
 
 
-_YEAR = re.compile(r"\s*\((?:19|20)\d\d[a-z]?\)")
-_AUTHORS_YEAR = re.compile(r"(?:\bet al\.?|\band\s+[A-Z][\w\-']+)\s*\((?:19|20)\d\d")
-
-
 def model_name(label: str) -> str:
     """A table row label as a model name: citation marks, "(ours)" and footnote symbols removed."""
     name = " ".join(_CITE_MARKS.sub("", label).split()).strip(" -–:")
-    if not _AUTHORS_YEAR.search(name):  # "u-net (2015)": a method and its year; "Li and Ng (2016)" names a study
-        name = _YEAR.sub("", name).strip()
     if len(name) < 2 or not re.search(r"[A-Za-z]", name):
         name = " ".join(label.split())
     return name

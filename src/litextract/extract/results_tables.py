@@ -204,7 +204,9 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                 continue
             seen.add(result.key)
             results.append(result)
-        for v in values:
+        for v in values:  # the compared models: rows of a comparison, not variants (ablation) or studies cited
+            if (v.setting and v.setting.startswith("ablation")) or _LITERATURE.search(table.caption or ""):
+                continue
             if not v.proposed and v.label and (v.label, table.page) not in {(x[0], x[1]) for x in labels}:
                 labels.append((v.label, table.page, _row_quote(table, v.row, page_text, v.label, None, seen_rows)))
     return results, labels
