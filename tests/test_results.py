@@ -168,3 +168,16 @@ def test_a_list_of_values_is_aligned_with_its_datasets_and_a_cited_sentence_is_c
     assert by(ex.results, value=0.963).dataset == "DRIVE" and by(ex.results, value=0.971).dataset == "STARE"
     cited = by(ex.results, value=0.952)
     assert cited.source == "cited" and not cited.headline
+
+
+def test_a_cell_of_two_values_under_two_metrics_gives_both() -> None:
+    table = Table(
+        page=2,
+        number="8",
+        caption="Table 8. Super-resolution of the DRIVE images (PSNR / SSIM).",
+        rows=[["Method", "×2", "×4"], ["Bicubic", "33.38 / 0.9460", "28.10 / 0.8712"],
+              ["RetiNet", "38.62 / 0.9813", "32.05 / 0.9413"]],
+    )
+    ex = run(INTRO, page_of(table), tables=[table])
+    own = {(r.metric, r.value, r.setting) for r in ex.results if r.model == "RetiNet"}
+    assert own == {("psnr", 38.62, "×2"), ("ssim", 0.9813, "×2"), ("psnr", 32.05, "×4"), ("ssim", 0.9413, "×4")}

@@ -287,7 +287,7 @@ def _column(index: int, path: tuple[str, ...], ctx: Context) -> _Column:
             col.split = split
         elif _AVERAGE.match(text) or (entry and _AVERAGE.match(_strip_metric(text, ctx))):
             col.average = True
-        elif not entry and re.search(r"[A-Za-z]", text):
+        elif not entry and re.search(r"\w", text):
             col.setting.append(text)
     return col
 
@@ -466,22 +466,19 @@ def _values(table: Table, rows: list[_Row], cols: list[_Column], ctx: Context) -
             col = next((c for c in cols if c.index == j), None)
             if col is None or col.metric is None or not cell:
                 continue
-            printed = printed_value(cell)
-            if printed is None:
-                continue
             dataset = col.dataset or row.dataset or dataset_row or caption_dataset or ctx.single_dataset
             split = col.split or row.split or caption_split or ctx.split_for(dataset)
             setting = [*row.setting, *col.setting]
             if role == "ablation":
                 setting.insert(0, "ablation")
-            out.append(
-                _Value(
+            for metric, printed in _cell_values(cell, col, caption, ctx):
+                out.append(_Value(
                     model=model,
                     label=label,
                     row=row.index,
                     column=col,
                     printed=printed,
-                    metric=col.metric,
+                    metric=metric,
                     dataset=dataset,
                     split=split,
                     target=col.target or target,
@@ -490,9 +487,27 @@ def _values(table: Table, rows: list[_Row], cols: list[_Column], ctx: Context) -
                     cited=cited_row and not proposed,
                     proposed=proposed,
                     overall=overall and not col.target and role != "ablation" and not row.average,
-                )
-            )
+                ))
     return out
+
+
+_PAIR = re.compile(r"^\s*([-−]?\d+(?:\.\d+)?%?)\s*/\s*([-−]?\d+(?:\.\d+)?%?)\s*$")
+_PAIR_LABEL = re.compile(r"([A-Za-z][\w\-]*(?:\s*\([^)]*\))?)\s*/\s*([A-Za-z][\w\-]*)")
+
+
+def _cell_values(cell: str, col: _Column, caption: str, ctx: Context) -> list[tuple[Entry, Printed]]:
+    """The values of a cell with their metrics: one, or two for "35.04 / 0.9664" under "PSNR / SSIM" (in the
+    column's labels or the caption)."""
+    pair = _PAIR.match(cell)
+    if pair:
+        for text in (*col.path, caption):
+            for m in _PAIR_LABEL.finditer(text):
+                first, second = metric_in(m.group(1), ctx.vocab), metric_in(m.group(2), ctx.vocab)
+                a, b = printed_value(pair.group(1)), printed_value(pair.group(2))
+                if first and second and a and b:
+                    return [(first, a), (second, b)]
+    printed = printed_value(cell)
+    return [(col.metric, printed)] if printed is not None and col.metric is not None else []
 
 
 def _default_model(ctx: Context) -> str:

@@ -152,6 +152,9 @@ def _units(row: Row, seps: list[float] | None = None) -> list[list[Word]]:
             if _is_value(last) and w[4].startswith("±") and gap < h:
                 last.append(w)
                 continue
+            if _is_value(last) and (w[4] == "/" or last[-1][4] == "/") and gap < h and len(last) < 3:
+                last.append(w)  # "35.04 / 0.9664": two metrics' values in one cell ("PSNR / SSIM")
+                continue
             if not _is_value(last) and not numeric(w[4]) and gap < 0.8 * h:
                 last.append(w)
                 continue

@@ -79,6 +79,7 @@ def captions(words: list[Word], rules: list[Rule] | None = None) -> list[Caption
         if i > 0 and words[i - 1][5] == w[5] and words[i - 1][3] > w[1] + 1:
             continue  # "Table 3 shows…" inside a sentence, not at the start of a caption block
         block = _until_rule([x for x in words[i:] if x[5] == w[5] and x[1] >= w[1] - 1], rules or [])
+        block = _continued_caption(block, words, rules or [])
         text = " ".join(x[4] for x in block)
         if _REFERENCE.match(text) and not re.match(r"^\S+\s+\S+[.:|]", text):
             continue
@@ -87,6 +88,30 @@ def captions(words: list[Word], rules: list[Rule] | None = None) -> list[Caption
             continue
         numbers.add(number)
         out.append(Caption(block, number))
+    return out
+
+
+def _continued_caption(block: list[Word], words: list[Word], rules: list[Rule]) -> list[Word]:
+    """A caption whose last line does not end a sentence, continued by lines of text in other text blocks right
+    under it (no rule between, set from its left edge, words without the wide gaps of a table's header)."""
+    out = list(block)
+    for _ in range(3):
+        last = rows_of(out)[-1]
+        if re.search(r"[.:]\s*$", last.text):
+            break
+        x0 = min(w[0] for w in out)
+        taken = {id(w) for w in out}
+        below = [w for w in words if id(w) not in taken and last.bottom - 1 < w[1] < last.bottom + 0.8 * last.height]
+        nxt = rows_of(below)[0] if below else None
+        if (
+            nxt is None
+            or abs(nxt.x0 - x0) > 5
+            or nxt.is_data
+            or any(b[0] - a[2] > 1.5 * nxt.height for a, b in itertools.pairwise(nxt.words))
+            or any(last.bottom - 1 <= r.y <= nxt.top + 1 for r in rules)
+        ):
+            break
+        out += nxt.words
     return out
 
 
