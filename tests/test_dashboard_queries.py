@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from litextract.grounding import ground
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.records import Dataset, DatasetSize, Evidence, Extraction, Model, Paper, Result
 from litextract.store import connect, queries
 from litextract.store.write import save_paper
+from litextract.text import sha256
 
 from conftest import write_pdf
 
@@ -172,7 +172,7 @@ def build_sample_db(folder: Path) -> tuple[Path, dict[str, str]]:
     ):
         pdf = write_pdf(folder / f"{key}.pdf", pages, title=title)
         data = pdf.read_bytes()
-        doc = parser.parse(pdf, data, sha256_of(data))
+        doc = parser.parse(pdf, data, sha256(data))
         with connect(db) as con:
             ids[key] = save_paper(con, doc, ground(extraction, doc))
     return db, ids

@@ -18,11 +18,12 @@ from litextract.cli import app
 from litextract.document import Document, Page
 from litextract.export import export
 from litextract.ingest import ingest
-from litextract.parse import make_parser, sha256_of
+from litextract.parse import make_parser
 from litextract.records import Extraction, Paper
 from litextract.settings import Settings
 from litextract.store import connect, queries
 from litextract.store.write import save_paper
+from litextract.text import sha256
 
 from conftest import PAPER_PAGES, shared_path, write_pdf
 
@@ -272,7 +273,7 @@ def test_real_paper_and_its_reproduction_report_stay_two_works(settings: Setting
     with connect(settings.db) as con:
         for name in names:
             data = (corpus / name).read_bytes()
-            doc = parser.parse(corpus / name, data, sha256_of(data))
+            doc = parser.parse(corpus / name, data, sha256(data))
             h = doc.header
             paper = Paper(
                 title=h.title, authors=h.authors, year=h.year, venue=h.venue, doi=h.doi, arxiv_id=h.arxiv_id

@@ -21,12 +21,12 @@ from litextract.extract.combine import CombinedExtractor
 from litextract.extract.llm import LLMExtractor
 from litextract.extract.llm_log import costs
 from litextract.ingest import ingest
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.records import Dataset, Evidence, Extraction, Model, Result
 from litextract.settings import Settings
 from litextract.store import connect
 from litextract.store.queries import rows
+from litextract.text import sha256
 
 from conftest import write_pdf
 
@@ -71,7 +71,7 @@ def llm_settings(tmp_path: Path, server: FakeOpenAI, **overrides: Any) -> Settin
 
 def parsed(path: Path) -> Document:
     data = path.read_bytes()
-    return PyMuPDFParser().parse(path, data, sha256_of(data))
+    return PyMuPDFParser().parse(path, data, sha256(data))
 
 
 def table(db: Path, sql: str) -> list[dict[str, Any]]:

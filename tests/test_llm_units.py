@@ -15,11 +15,11 @@ from litextract.extract.llm_chunks import chunk_document, estimate_tokens
 from litextract.extract.llm_log import price_of
 from litextract.extract.llm_response import LLMExtraction, LLMResult
 from litextract.extract.offline_text import body_pages
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.settings import Settings
 from litextract.store import connect
 from litextract.store.queries import rows
+from litextract.text import sha256
 
 from conftest import shared_path
 
@@ -57,7 +57,7 @@ def test_real_papers_chunk_within_the_limit_and_keep_all_text() -> None:
     folder = shared_path("corpus-real")
     for path in sorted(folder.glob("*.pdf"))[:3]:
         data = path.read_bytes()
-        doc = PyMuPDFParser(tables=False).parse(path, data, sha256_of(data))
+        doc = PyMuPDFParser(tables=False).parse(path, data, sha256(data))
         chunks = chunk_document(doc, 2_000)
         assert all(c.tokens <= 2_000 for c in chunks), path.name
         sent = "".join(c.text for c in chunks).split()

@@ -120,7 +120,6 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from test_dashboard_queries import chest_extraction, pancreas_extraction
 from litextract.grounding import ground
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.store import connect
 from litextract.store.write import save_paper
@@ -128,7 +127,7 @@ db, folder = Path(sys.argv[1]), Path(sys.argv[4])
 for n in range(int(sys.argv[2])):
     for name, extraction in (("pancreas.pdf", pancreas_extraction()), ("chest.pdf", chest_extraction())):
         data = (folder / name).read_bytes()
-        doc = PyMuPDFParser(tables=False).parse(folder / name, data, sha256_of(data))
+        doc = PyMuPDFParser(tables=False).parse(folder / name, data, sha256(data))
         with connect(db) as con:  # one short write spell per paper, as `litextract ingest` does
             save_paper(con, doc, ground(extraction, doc))
     print("round", n, flush=True)

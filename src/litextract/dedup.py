@@ -1,10 +1,11 @@
 """Deduplication: papers that are one work, entity names that are one canonical, records that are one value.
 
 Papers (see docs/dedup.md for every rule and threshold):
-  1. same DOI (lower case, resolver prefix dropped);
-  2. same arXiv id (version dropped);
-  3. title `fuzz.token_sort_ratio` >= TITLE_THRESHOLD after case/accent/punctuation normalisation, the same
-     numbers in both titles, the same first-author surname, and years at most one apart (preprint vs published).
+  1. same DOI (`text.doi`: lower case, resolver prefix dropped);
+  2. same arXiv id (`text.arxiv_id`: version dropped);
+  3. title `fuzz.token_sort_ratio` >= TITLE_THRESHOLD of their `text.title_key`s (case, accents and punctuation
+     dropped), the same numbers in both titles, the same first-author surname, and years at most one apart
+     (preprint vs published).
   An identifier match whose titles plainly disagree, or a title match without first authors to compare, is
   reported as skipped, never merged. The preferred paper of a work is the published one (journal, then
   conference, then the one with a DOI); every file of every version stays listed as a source.
@@ -18,21 +19,19 @@ edited or rejected are never renamed, collapsed or removed.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import idutils
 from rapidfuzz import fuzz, process
 
-from litextract.normalise import Resolver, numbers, with_aliases
+from litextract.normalise import Resolver, with_aliases
 from litextract.records import Dataset, Extraction, ExtraEvidence, Model
 from litextract.store import transaction
 from litextract.store.queries import rows
-from litextract.vocab import KINDS, Kind, key, vocabulary
+from litextract.text import arxiv_id, doi, key, numbers, surname, title_key
+from litextract.vocab import KINDS, Kind, vocabulary
 
 SAME_RECORD = "same record"
 TITLE_THRESHOLD = 95.0  # token_sort_ratio of normalised titles for the title rule
@@ -171,34 +170,6 @@ class Plan:
 # ---------------------------------------------------------------- papers
 
 
-def norm_doi(doi: str | None) -> str | None:
-    if not doi or not idutils.is_doi(doi.strip()):
-        return None
-    return str(idutils.normalize_doi(doi.strip())).lower()
-
-
-def norm_arxiv(arxiv_id: str | None) -> str | None:
-    if not arxiv_id:
-        return None
-    text = re.sub(r"^arxiv:\s*", "", arxiv_id.strip(), flags=re.I)
-    return re.sub(r"v\d+$", "", text).lower() or None
-
-
-def norm_title(title: str | None) -> str:
-    """Lower case, accents and punctuation dropped, single spaces."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
-
-
-def surname(author: str | None) -> str | None:
-    """The family name of 'Given Family' or 'Family, Given', normalised like a title."""
-    if not author or not author.strip():
-        return None
-    name = author.split(",")[0] if "," in author else author.split()[-1]
-    return norm_title(name) or None
-
-
 @dataclass
 class _Paper:
     paper_id: str
@@ -220,11 +191,11 @@ def _load_papers(con: duckdb.DuckDBPyConnection) -> list[_Paper]:
     return [
         _Paper(
             r["paper_id"],
-            norm_title(r["title"]),
+            title_key(r["title"]),
             surname(r["authors"][0]) if r["authors"] else None,
             r["year"],
-            norm_doi(r["doi"]),
-            norm_arxiv(r["arxiv_id"]),
+            doi(r["doi"]),
+            arxiv_id(r["arxiv_id"]),
             r["venue_type"],
             r["ingested_at"],
         )

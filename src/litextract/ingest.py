@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from litextract import text
 from litextract.dedup import dedupe, load_resolver
 from litextract.extract import make_extractor
-from litextract.parse import make_parser, sha256_of
+from litextract.parse import make_parser
 from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, worker_count
 from litextract.settings import Settings
 from litextract.store import Writer, connect
@@ -195,7 +196,7 @@ class _Run:
     def read(self, path: Path) -> Job | None:
         """The file's job (path and sha256 of its bytes), or None when it cannot be read (reported)."""
         try:
-            return Job(path, sha256_of(path.read_bytes()))
+            return Job(path, text.sha256(path.read_bytes()))
         except OSError as exc:
             self.failed(path, None, "read", exc.strerror or one_line(exc))
             return None

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from litextract import text
 from litextract.dedup import collapse
 from litextract.document import Document
 from litextract.extract import Extractor
 from litextract.grounding import ground
 from litextract.normalise import Resolver, normalise
-from litextract.parse import ParseError, Parser, sha256_of
+from litextract.parse import ParseError, Parser
 from litextract.records import Extraction, ExtraEvidence
 from litextract.settings import Settings
 
@@ -99,7 +100,7 @@ class Preparer:
             data = job.path.read_bytes()
         except OSError as exc:
             raise _Failure("read", exc.strerror or one_line(exc)) from exc
-        if sha256_of(data) != job.sha256:
+        if text.sha256(data) != job.sha256:
             raise _Failure("read", "the file changed while it was being ingested; run again")
         try:
             doc = self.parser.parse(job.path, data, job.sha256)

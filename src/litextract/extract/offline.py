@@ -1,7 +1,8 @@
 """The embedded offline extractor: vocabulary and pattern matching over the Document, no server needed.
 
 Rules live in small modules: offline_paper (header fields, deep-learning/medical flags), offline_datasets,
-offline_models and offline_results; offline_text holds the shared sentence and quote helpers.
+offline_models and offline_results; offline_text holds the shared sentence and quote helpers (text forms
+themselves are `litextract.text`'s).
 """
 
 from __future__ import annotations

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import idutils
-
 from litextract.document import Header, Page
+from litextract.text import doi as doi_of
 
 HEADER_PAGES = 2  # pages whose font sizes are read (more would cost parse time)
 
@@ -123,9 +122,9 @@ def venue_of(text: str) -> tuple[str | None, str | None]:
 
 def _doi(text: str) -> str | None:
     for m in DOI.finditer(text):
-        doi = m.group(1).rstrip(".")
-        if idutils.is_doi(doi):
-            return doi.lower()
+        doi = doi_of(m.group(1).rstrip("."))
+        if doi:
+            return doi
     return None
 
 

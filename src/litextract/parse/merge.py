@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from litextract.document import Document, Header, Section, Table
-from litextract.grounding import normalise
+from litextract.text import fold
 
 PARSER = "grobid+pymupdf"
 _NUMBER = re.compile(r"^[\dIVX.]+\s+")
@@ -27,7 +27,7 @@ def merge(base: Document, grobid: Document) -> Document:
             header[name], sources[name] = ours, "grobid"
         elif theirs:
             header[name], sources[name] = theirs, base.field_sources.get(name, base.parser)
-    texts = [normalise(p.text) for p in base.pages]
+    texts = [fold(p.text) for p in base.pages]
     return base.model_copy(
         update={
             "header": Header.model_validate(header),
@@ -43,11 +43,11 @@ def merge(base: Document, grobid: Document) -> Document:
 
 
 def find_page(needles: list[str], texts: list[str], start: int = 1) -> int:
-    """The first page (1-based; from `start` on, then from the beginning) whose normalised text holds one of
+    """The first page (1-based; from `start` on, then from the beginning) whose folded text holds one of
     the `needles` (tried in order, each cut to 80 characters); 0 when none is found."""
     order = list(range(max(start, 1), len(texts) + 1)) + list(range(1, min(start, len(texts) + 1)))
     for needle in needles:
-        key = normalise(needle)[:80]
+        key = fold(needle)[:80]
         if len(key) >= 4:
             page = next((n for n in order if key in texts[n - 1]), 0)
             if page:

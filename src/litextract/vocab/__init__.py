@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from litextract.text import key
+
 Kind = Literal["dataset", "backbone", "metric", "modality", "task"]
 KINDS: tuple[Kind, ...] = ("dataset", "backbone", "metric", "modality", "task")
 _FILES: dict[Kind, str] = {
@@ -25,13 +27,6 @@ _FILES: dict[Kind, str] = {
     "modality": "modalities.toml",
     "task": "tasks.toml",
 }
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def key(text: str) -> str:
-    """The normalised form names are compared by: lower case letters and digits only."""
-    return _NON_ALNUM.sub("", text.casefold())
-
 
 @dataclass(frozen=True)
 class Entry:
