@@ -54,7 +54,7 @@ def parse(parser: GrobidParser, pdf: Path) -> Document:
     return parser.parse(pdf, data, sha256(data))
 
 
-def test_parse_merges_tei_with_pymupdf_pages(settings: Settings, server: FakeGrobid, paper_pdf: Path) -> None:
+def test_parse_overlays_tei_on_pymupdf_pages(settings: Settings, server: FakeGrobid, paper_pdf: Path) -> None:
     parser = make_parser(grobid_settings(settings, server.url))
     assert isinstance(parser, GrobidParser)
     doc = parse(parser, paper_pdf)

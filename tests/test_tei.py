@@ -8,7 +8,7 @@ import pytest
 from grobid_server import make_tei
 
 from litextract.document import Document, Header, Page, Table
-from litextract.parse.merge import merge
+from litextract.parse.overlay import overlay
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.parse.tei import TEIError, tei_to_document
 from litextract.text import fold, sha256
@@ -135,7 +135,7 @@ def test_real_pair_merge_places_sections_on_pymupdf_pages() -> None:
     data = pdf.read_bytes()
     base = PyMuPDFParser().parse(pdf, data, sha256(data))
     grobid = tei_to_document(pdf.with_suffix(".tei.xml").read_bytes(), file=pdf.name, path=str(pdf), sha256="x")
-    doc = merge(base, grobid)
+    doc = overlay(base, grobid)
     pages = {s.heading: s.page for s in doc.sections}
     assert pages["1 Introduction"] == 1
     assert pages["5 Conclusion"] > pages["4 Experiments"] > pages["2 Related Works"] > 1
@@ -151,7 +151,7 @@ def test_merge_prefers_grobid_header_and_keeps_pymupdf_pages(tmp_path: Path) -> 
     )
     data = pdf.read_bytes()
     base = PyMuPDFParser().parse(pdf, data, sha256(data))
-    doc = merge(base, doc_of(WRITTEN.replace(b' coords="3,', b' coords="0,')))
+    doc = overlay(base, doc_of(WRITTEN.replace(b' coords="3,', b' coords="0,')))
     assert doc.parser == "grobid+pymupdf"
     assert doc.pages == base.pages and doc.n_pages == 2
     assert doc.header.title == "Pancreas Segmentation from CT with a 3D U-Net"
@@ -168,9 +168,9 @@ def test_merge_fills_what_grobid_misses_and_keeps_pymupdf_tables() -> None:
         field_sources={"title": "pymupdf", "doi": "pymupdf", "year": "pymupdf"},
     )
     grobid = doc_of(make_tei("Better Title", [("A", "B")], table=("Table 1.", [["x"], ["y"]], 1)))
-    doc = merge(base, grobid)
+    doc = overlay(base, grobid)
     assert (doc.header.title, doc.header.doi, doc.header.year) == ("Better Title", "10.1/x", 2020)
     assert doc.field_sources == {"title": "grobid", "authors": "grobid", "doi": "pymupdf", "year": "pymupdf"}
     assert doc.tables == [pymupdf_table]
-    no_tables = merge(base.model_copy(update={"tables": []}), grobid)
+    no_tables = overlay(base.model_copy(update={"tables": []}), grobid)
     assert [t.source for t in no_tables.tables] == ["grobid"]

@@ -10,7 +10,7 @@ Papers (see docs/dedup.md for every rule and threshold):
   reported as skipped, never merged. The preferred paper of a work is the published one (journal, then
   conference, then the one with a DOI); every file of every version stays listed as a source.
 Entities: stored dataset and backbone names are brought to the current vocabulary, reviewer-confirmed aliases
-  included (`normalise.Resolver`), and rows of one paper that became the same record are collapsed into one,
+  included (`canonical.Resolver`), and rows of one paper that became the same record are collapsed into one,
   their other evidence kept in `record_evidence`.
 Every merge is logged in `merges` with what it changed, and `undo` puts it back. Records a reviewer accepted,
 edited or rejected are never renamed, collapsed or removed.
@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 from rapidfuzz import fuzz, process
 
-from litextract.normalise import Resolver, with_aliases
+from litextract.canonical import Resolver, with_aliases
 from litextract.records import Dataset, Extraction, ExtraEvidence, Model
 from litextract.store import transaction
 from litextract.store.queries import rows

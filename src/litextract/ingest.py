@@ -1,4 +1,4 @@
-"""The ingest pipeline: find PDFs → parse → extract → normalise → ground → store.
+"""The ingest pipeline: find PDFs → parse → extract → canonical names → ground → store.
 
 A file is keyed by its sha256: an unchanged file is neither parsed nor extracted again. The other files are
 parsed and extracted by `prepare` (in worker processes by default); this process stores each paper as soon as

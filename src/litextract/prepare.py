@@ -1,4 +1,4 @@
-"""Preparing files for storage: read, parse, extract, normalise, ground and collapse, with no database.
+"""Preparing files for storage: read, parse, extract, canonicalise, ground and collapse, with no database.
 
 This is the CPU-heavy part of an ingest. `preparing()` runs it over many files, in this process or in worker
 processes (one per CPU by default, for the offline pipeline), and hands back one `Pending` per file in file
@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Protocol
 
 from litextract import text
+from litextract.canonical import Resolver, canonicalise
 from litextract.dedup import collapse
 from litextract.document import Document
 from litextract.extract import Extractor
 from litextract.grounding import ground
-from litextract.normalise import Resolver, normalise
 from litextract.parse import ParseError, Parser
 from litextract.records import Extraction, ExtraEvidence
 from litextract.settings import Settings
@@ -36,8 +36,8 @@ MAX_WORKERS = 8
 
 
 def process(doc: Document, extractor: Extractor, resolver: Resolver | None = None) -> Extraction:
-    """Extraction, normalisation (with the run's confirmed aliases) and grounding of one document (no storage)."""
-    return ground(normalise(extractor.extract(doc), resolver), doc)
+    """Extraction, canonical names (with the run's confirmed aliases) and grounding of one document (no storage)."""
+    return ground(canonicalise(extractor.extract(doc), resolver), doc)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from litextract.dashboard import data
-from litextract.store.review import EDITABLE, LIST_TYPE, PAPER_FIELDS, ReviewError
+from litextract.store.decisions import EDITABLE, LIST_TYPE, PAPER_FIELDS, ReviewError
 
 _DONE = "review_done"  # message shown after the rerun that follows an action
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from litextract.canonical import canonicalise
 from litextract.document import Document
 from litextract.extract import Extractor
 from litextract.grounding import ground
-from litextract.normalise import normalise
 from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
 
 R = TypeVar("R", Dataset, Model, Result)
@@ -75,7 +75,7 @@ def _paper(papers: Sequence[Paper]) -> Paper:
 
 def merge(extractions: Sequence[Extraction], doc: Document, extractor: str) -> Extraction:
     """One extraction from several, by the rules in this module's docstring (earlier ones win ties)."""
-    grounded = [ground(normalise(x), doc) for x in extractions]
+    grounded = [ground(canonicalise(x), doc) for x in extractions]
     return Extraction(
         paper=_paper([x.paper for x in grounded]),
         datasets=_best(x.datasets for x in grounded),

@@ -3,8 +3,8 @@
 Follows GROBID's TEI (0.6–0.8): header in `teiHeader/fileDesc/sourceDesc/biblStruct`, abstract in
 `profileDesc/abstract`, body divs with `head`, `figure` (tables as `figure[@type="table"]`) and references in
 `back//listBibl/biblStruct`. Page numbers come from `coords="page,x,y,w,h;..."` attributes when GROBID was
-asked for them (teiCoordinates); where a TEI carries none, the page is 0 (unknown) and the merge with the
-PyMuPDF parse places the item by its text.
+asked for them (teiCoordinates); where a TEI carries none, the page is 0 (unknown) and the overlay on the
+PyMuPDF parse (parse/overlay.py) places the item by its text.
 """
 
 from __future__ import annotations

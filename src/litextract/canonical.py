@@ -1,4 +1,4 @@
-"""Normalisation: dataset, backbone, metric, modality and task names mapped to their canonical forms.
+"""Canonical names: dataset, backbone, metric, modality and task names mapped to their vocabulary entries.
 
 A name is resolved in three steps (see docs/dedup.md):
 
@@ -122,7 +122,7 @@ class Resolver:
         return found.entry.name if found else text
 
 
-def normalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = None) -> Extraction:
+def canonicalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = None) -> Extraction:
     """The extraction with every name the vocabulary knows (or nearly knows) replaced by its canonical form.
 
     Names without a safe match stay as written; a dataset keeps the spelling it was found under in `mention`.

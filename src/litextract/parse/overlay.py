@@ -1,4 +1,4 @@
-"""Merge a GROBID parse into a PyMuPDF parse of the same PDF.
+"""A GROBID parse laid over the PyMuPDF parse of the same PDF.
 
 Page text (what evidence is checked against) always comes from PyMuPDF. Header fields come from GROBID where
 it found them, else from PyMuPDF, and `field_sources` says which. Sections, figure captions and references
@@ -17,7 +17,7 @@ PARSER = "grobid+pymupdf"
 _NUMBER = re.compile(r"^[\dIVX.]+\s+")
 
 
-def merge(base: Document, grobid: Document) -> Document:
+def overlay(base: Document, grobid: Document) -> Document:
     """`base` (PyMuPDF) completed and corrected by `grobid` (from TEI); neither input is changed."""
     header: dict[str, object] = {}
     sources = {k: v for k, v in base.field_sources.items() if k not in Header.model_fields}
