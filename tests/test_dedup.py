@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from litextract import dedup
 from litextract.cli import app
+from litextract.dedup.papers import TITLE_THRESHOLD
 from litextract.document import Document, Page
 from litextract.export import export
 from litextract.ingest import ingest
@@ -67,7 +68,7 @@ def test_preprint_and_published_version_become_one_work(tmp_path: Path) -> None:
         assert [(m.kind, m.canonical, sorted(m.members), m.rule) for m in plan.merges] == [
             ("paper", pub, sorted([pre, pub]), "title+author+year")
         ]
-        assert plan.merges[0].score is not None and plan.merges[0].score >= dedup.TITLE_THRESHOLD
+        assert plan.merges[0].score is not None and plan.merges[0].score >= TITLE_THRESHOLD
         assert work_of(con, pre) == work_of(con, pub) == pub
         listed = queries.papers(con)
         export(con, tmp_path / "review")

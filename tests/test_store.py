@@ -43,6 +43,26 @@ def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:
     assert versions[0] == 1
 
 
+def test_migration_007_gives_the_rows_of_an_older_database_their_record_keys(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    stored_extraction = extraction()
+    with connect(db) as con:
+        save_paper(con, document(), stored_extraction)
+        for table in ("datasets", "models", "results"):  # the database as migration 006 left it
+            con.execute(f"ALTER TABLE {table} DROP COLUMN record_key")
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    with connect(db, read_only=True) as con:  # opening it brings the schema up to date
+        stored = {
+            kind: sorted(r[0] for r in con.execute(f"SELECT record_key FROM {kind}s").fetchall())
+            for kind in ("dataset", "model", "result")
+        }
+    assert stored == {
+        "dataset": sorted(d.key for d in stored_extraction.datasets),
+        "model": sorted(m.key for m in stored_extraction.models),
+        "result": sorted(r.key for r in stored_extraction.results),
+    }
+
+
 def test_save_replaces_a_paper_but_keeps_reviewed_records(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     with connect(db) as con:

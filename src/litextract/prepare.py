@@ -24,7 +24,7 @@ from typing import Protocol
 
 from litextract import text
 from litextract.canonical import Resolver, canonicalise
-from litextract.dedup import collapse
+from litextract.collapse import collapse
 from litextract.document import Document
 from litextract.extract import Extractor
 from litextract.grounding import ground
@@ -53,7 +53,7 @@ class Prepared:
     path: Path
     sha256: str
     doc: Document | None = None
-    extraction: Extraction | None = None  # duplicate records collapsed (see dedup.collapse)
+    extraction: Extraction | None = None  # duplicate records collapsed (see litextract.collapse)
     extra: list[ExtraEvidence] = field(default_factory=list)
     stage: str | None = None
     reason: str | None = None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -45,7 +46,7 @@ class Dataset(BaseModel):
 
     @property
     def key(self) -> str:
-        return self.name.casefold()
+        return record_key("dataset", vars(self))
 
 
 class Model(BaseModel):
@@ -58,7 +59,7 @@ class Model(BaseModel):
 
     @property
     def key(self) -> str:
-        return self.name.casefold()
+        return record_key("model", vars(self))
 
 
 class Result(BaseModel):
@@ -73,7 +74,7 @@ class Result(BaseModel):
 
     @property
     def key(self) -> str:
-        return "|".join([self.model.casefold(), (self.dataset or "").casefold(), self.metric, f"{self.value:.6g}"])
+        return record_key("result", vars(self))
 
 
 class Paper(BaseModel):
@@ -109,6 +110,21 @@ class ExtraEvidence(BaseModel, frozen=True):
     key: str
     evidence: Evidence
     mention: str | None = None
+
+
+def record_key(kind: str, values: Mapping[str, Any]) -> str:
+    """What makes two records of one paper the same record, from a record's fields or a stored row.
+
+    A dataset or a model: its name, case-folded. A result: its model and dataset (case-folded), metric and value
+    (6 significant digits), so 0.9 and 0.90000001 are one value. Records of one paper with one key are one record
+    (`collapse`, `combine`); the key is what the record's id is made from (`record_id`), and it is stored with
+    each row (`record_key`, migration 007) for `dedupe` to find stored duplicates by.
+    """
+    if kind == "result":
+        value = values["value"]
+        number = "" if value is None else f"{value:.6g}"
+        return "|".join([values["model"].casefold(), (values["dataset"] or "").casefold(), values["metric"], number])
+    return str(values["name"]).casefold()
 
 
 def record_id(paper_id: str, kind: str, key: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from litextract.dedup import collapse
+from litextract.collapse import collapse
 from litextract.document import Document
 from litextract.extract import make_extractor
 from litextract.prepare import process

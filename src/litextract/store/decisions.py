@@ -15,6 +15,7 @@ import duckdb
 from pydantic import TypeAdapter, ValidationError
 
 from litextract.store import transaction
+from litextract.store.write import refresh_record_keys
 
 Kind = Literal["paper", "dataset", "model", "result"]
 TABLE = {"dataset": "datasets", "model": "models", "result": "results"}
@@ -131,6 +132,7 @@ def _review_record(
         status = _STATUS[action]
         assignments = ", ".join(f"{name} = ?" for name in [*new, "review_status"])
         con.execute(f"UPDATE {table} SET {assignments} WHERE record_id = ?", [*new.values(), status, record_id])
+        refresh_record_keys(con, table, [record_id])
         before = {k: old[k] for k in new} | {"review_status": old["review_status"]}
         _audit(con, kind, record_id, old["paper_id"], action, before, {**new, "review_status": status}, reviewer)
 

@@ -4,16 +4,17 @@ survive a re-extraction."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
 
 from litextract.document import Document
-from litextract.records import Dataset, Extraction, ExtraEvidence, Model, Result, record_id
-from litextract.store import transaction
+from litextract.records import Dataset, Extraction, ExtraEvidence, Model, Result, record_id, record_key
+from litextract.store import queries, transaction
 
 RECORD_TABLES = ("datasets", "models", "results")
+KIND_OF_TABLE = {"datasets": "dataset", "models": "model", "results": "result"}
 
 
 def paper_id_of(sha256: str) -> str:
@@ -23,6 +24,7 @@ def paper_id_of(sha256: str) -> str:
 def _dataset_row(pid: str, d: Dataset, extractor: str) -> dict[str, Any]:
     return {
         "record_id": record_id(pid, "dataset", d.key),
+        "record_key": d.key,
         "paper_id": pid,
         "name": d.name,
         "mention": d.mention,
@@ -43,6 +45,7 @@ def _dataset_row(pid: str, d: Dataset, extractor: str) -> dict[str, Any]:
 def _model_row(pid: str, m: Model, extractor: str) -> dict[str, Any]:
     return {
         "record_id": record_id(pid, "model", m.key),
+        "record_key": m.key,
         "paper_id": pid,
         "name": m.name,
         "backbone": m.backbone,
@@ -56,6 +59,7 @@ def _model_row(pid: str, m: Model, extractor: str) -> dict[str, Any]:
 def _result_row(pid: str, r: Result, extractor: str) -> dict[str, Any]:
     return {
         "record_id": record_id(pid, "result", r.key),
+        "record_key": r.key,
         "paper_id": pid,
         "model": r.model,
         "backbone": r.backbone,
@@ -129,7 +133,7 @@ def save_papers(
     con: duckdb.DuckDBPyConnection, papers: Sequence[tuple[Document, Extraction, Sequence[ExtraEvidence]]]
 ) -> list[str]:
     """Store (or replace) papers with their documents, records and the evidence of their collapsed duplicate
-    records (see `dedup.collapse`), all in one transaction; returns their paper_ids.
+    records (see `litextract.collapse`), all in one transaction; returns their paper_ids.
 
     Records a reviewer has accepted, edited or rejected are kept exactly as reviewed, with their evidence.
     """
@@ -184,6 +188,29 @@ def save_paper(
 ) -> str:
     """`save_papers` for one paper; returns its paper_id."""
     return save_papers(con, [(doc, extraction, extra)])[0]
+
+
+def refresh_record_keys(con: duckdb.DuckDBPyConnection, table: str, record_ids: Iterable[str] | None = None) -> None:
+    """Set `record_key` of these rows (None: every row of `table`) from their values, by `records.record_key`:
+    after a rename, a review edit or an undo changed a value the key is made of."""
+    kind = KIND_OF_TABLE[table]
+    ids = None if record_ids is None else sorted(set(record_ids))
+    found = queries.rows(
+        con, f"SELECT * FROM {table} WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], record_id)", [ids, ids]
+    )
+    keys = [{"record_id": r["record_id"], "record_key": record_key(kind, r)} for r in found]
+    if keys:
+        con.execute(
+            f"UPDATE {table} t SET record_key = k.record_key FROM (SELECT unnest(?, recursive := true)) k"
+            " WHERE t.record_id = k.record_id",
+            [keys],
+        )
+
+
+def backfill_record_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Every row's `record_key` (migration 007, for the rows stored before it)."""
+    for table in RECORD_TABLES:
+        refresh_record_keys(con, table)
 
 
 def add_file(con: duckdb.DuckDBPyConnection, sha256: str, path: str, file: str) -> None:
