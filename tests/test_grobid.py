@@ -155,10 +155,10 @@ def test_bad_answer_falls_back_without_retry_or_cache(
 
 def test_prefetch_fills_the_cache_concurrently(settings: Settings, server: FakeGrobid, tmp_path: Path) -> None:
     pdfs = [write_pdf(tmp_path / f"p{i}.pdf", [f"Paper number {i}\n{2020 + i}"]) for i in range(4)]
-    server.faults = ["slow:0.3"] * 4
+    server.overlap = 2  # the server answers once two uploads are open together
     parser = GrobidParser(grobid_settings(settings, server.url, grobid_concurrency=2))
     assert parser.prefetch({sha256(p.read_bytes()): p for p in pdfs[:3]}) == 3
-    assert len(server.uploads) == 3 and server.max_in_flight == 2
+    assert len(server.uploads) == 3 and server.overlapped.is_set() and server.max_in_flight == 2
     assert all(parse(parser, p).parser == "grobid+pymupdf" for p in pdfs[:3])
     assert len(server.uploads) == 3
 

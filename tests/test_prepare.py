@@ -21,7 +21,7 @@ DEMO = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def preparer() -> Preparer:
-    return Preparer(PyMuPDFParser(), OfflineExtractor())
+    return Preparer(PyMuPDFParser(), [OfflineExtractor()])
 
 
 def test_worker_count_follows_the_setting_the_cpus_and_the_work(settings: Settings) -> None:

@@ -97,7 +97,7 @@ def test_no_layout_recommendation_on_stdout(tmp_path: Path, capfd: pytest.Captur
 def real(name: str):  # type: ignore[no-untyped-def]
     path = shared_path("corpus-real", name)
     d = parse(path)
-    return d, process(d, OfflineExtractor())
+    return d, process(d, [OfflineExtractor()])
 
 
 def test_chexnet_paper() -> None:

@@ -400,7 +400,7 @@ def extract(
     as_json: JsonOption = False,
 ) -> None:
     """Re-extract stored papers with an LLM (and the offline extractor), without parsing the PDFs again."""
-    from litextract.extract.llm_rerun import Reextracted, reextract, resolve_papers
+    from litextract.reextract import Reextracted, reextract, resolve_papers
 
     settings = settings_from(db=db, llm_model=llm, llm_base_url=llm_base_url)
     if not settings.llm_model:
@@ -432,7 +432,7 @@ def extract(
 @app.command()
 def costs(db: DbOption = None, as_json: JsonOption = False) -> None:
     """LLM calls, retries, tokens and cost per model and per paper (prices: setting llm_prices, USD per 1M)."""
-    from litextract.extract.llm_log import costs as llm_costs
+    from litextract.store.llm_calls import costs as llm_costs
 
     settings = settings_from(db=db)
     with _read(db) as con:

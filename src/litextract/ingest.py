@@ -16,11 +16,12 @@ from typing import Literal
 
 from litextract import text
 from litextract.dedup import dedupe, load_resolver
-from litextract.extract import make_extractor
+from litextract.extract import make_extractors
 from litextract.parse import make_parser
 from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, worker_count
 from litextract.settings import Settings
 from litextract.store import Writer, connect
+from litextract.store.llm_calls import write_calls
 from litextract.store.write import add_file, finish_run, paper_id_of, record_error, save_papers, start_run
 
 MAX_BATCH = 16  # papers stored in one transaction at most
@@ -90,7 +91,7 @@ def ingest(
     if on_start:
         on_start(len(files))
     parser = make_parser(settings)
-    extractor = make_extractor(settings)
+    extractors = make_extractors(settings)
     with connect(settings.db) as con:
         run_id = start_run(con, "ingest", settings.model_dump(mode="json", exclude={"llm_api_key"}))
         known = dict(con.execute("SELECT sha256, paper_id FROM papers").fetchall())
@@ -103,7 +104,7 @@ def ingest(
         prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
         if prefetch is not None:
             prefetch({j.sha256: j.path for j in jobs})
-        with preparing(jobs, Preparer(parser, extractor, resolver), worker_count(settings, len(jobs))) as pending:
+        with preparing(jobs, Preparer(parser, extractors, resolver), worker_count(settings, len(jobs))) as pending:
             run.store_as_ready(pending)
         run.copies(copies)
         with run.writer.connection() as con:  # link papers that are one work (preprint + published); see dedup.py
@@ -236,7 +237,10 @@ class _Run:
             return
         with self.writer.connection() as con:
             pids = save_papers(con, [p.stored for p in papers])
-            for p in papers:
-                for stage, reason in p.stored[0].warnings.items():  # a fallback that kept the file (GROBID failed)
+            for p, pid in zip(papers, pids, strict=True):
+                doc, extraction, _ = p.stored
+                # faults that kept the file (GROBID failed, the LLM failed on some chunks), and the LLM's requests
+                for stage, reason in {**doc.warnings, **extraction.warnings}.items():
                     record_error(con, self.summary.run_id, str(p.path), p.sha256, stage, reason)
+                write_calls(con, self.summary.run_id, pid, extraction.llm_calls)
         self.known.update((p.sha256, pid) for p, pid in zip(papers, pids, strict=True))

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from contextlib import contextmanager
@@ -25,6 +25,7 @@ from typing import Protocol
 from litextract import text
 from litextract.canonical import Resolver, canonicalise
 from litextract.collapse import collapse
+from litextract.combine import combine
 from litextract.document import Document
 from litextract.extract import Extractor
 from litextract.grounding import ground
@@ -35,9 +36,13 @@ from litextract.settings import Settings
 MAX_WORKERS = 8
 
 
-def process(doc: Document, extractor: Extractor, resolver: Resolver | None = None) -> Extraction:
-    """Extraction, canonical names (with the run's confirmed aliases) and grounding of one document (no storage)."""
-    return ground(canonicalise(extractor.extract(doc), resolver), doc)
+def process(doc: Document, extractors: Sequence[Extractor], resolver: Resolver | None = None) -> Extraction:
+    """One document's records: each extractor's, with canonical names (the run's confirmed aliases included) and
+    grounded evidence, once each; several extractors' combined into one record per key (`combine`)."""
+    found = [ground(canonicalise(extractor.extract(doc), resolver), doc) for extractor in extractors]
+    if len(found) == 1:
+        return found[0]
+    return combine(found, "+".join(f"{x.name}/{x.version}" for x in extractors))
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ def one_line(exc: BaseException) -> str:
 @dataclass
 class Preparer:
     parser: Parser
-    extractor: Extractor
+    extractors: Sequence[Extractor]
     resolver: Resolver | None = None
 
     def __call__(self, job: Job) -> Prepared:
@@ -107,7 +112,7 @@ class Preparer:
         except ParseError as exc:
             raise _Failure("parse", str(exc)) from exc
         try:
-            return doc, process(doc, self.extractor, self.resolver)
+            return doc, process(doc, self.extractors, self.resolver)
         except Exception as exc:
             raise _Failure("extract", one_line(exc)) from exc
 

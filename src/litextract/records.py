@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 Task = str  # canonical task names live in the vocabulary (vocab/tasks.toml)
 VenueType = Literal["journal", "conference", "preprint", "thesis", "report", "book-chapter"]
@@ -93,6 +94,26 @@ class Paper(BaseModel):
 HEADER_FIELDS: tuple[str, ...] = tuple(name for name in Paper.model_fields if name != "evidence")
 
 
+class LLMCall(BaseModel):
+    """One chunk's request to an LLM: all its attempts, or the cache hit or budget skip that replaced them."""
+
+    model: str
+    prompt_version: str
+    chunk: int = Field(description="0-based chunk index within the paper")
+    pages: str = Field(description="pages in the chunk, e.g. '3-5'")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    attempts: int = 0
+    outcome: str = "ok"
+    error: str | None = None
+    cached: bool = False
+
+    @property
+    def retries(self) -> int:
+        return max(0, self.attempts - 1)
+
+
 class Extraction(BaseModel):
     """Everything extracted from one paper by one extractor (or a combination of them)."""
 
@@ -101,6 +122,12 @@ class Extraction(BaseModel):
     models: list[Model] = Field(default_factory=list)
     results: list[Result] = Field(default_factory=list)
     extractor: str = "offline"
+    # Like Document.warnings: what happened on the way (an LLM failed on some chunks; every request it made).
+    # Not records (left out of the JSON Schema): whoever stores the paper stores them with the run they belong to.
+    warnings: SkipJsonSchema[dict[str, str]] = Field(
+        default_factory=dict, description="stage -> reason of a non-fatal fault (stored as an error of the run)"
+    )
+    llm_calls: SkipJsonSchema[list[LLMCall]] = Field(default_factory=list, description="the LLM requests made")
 
 
 class ExtraEvidence(BaseModel, frozen=True):
