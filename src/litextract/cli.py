@@ -400,7 +400,7 @@ def extract(
     as_json: JsonOption = False,
 ) -> None:
     """Re-extract stored papers with an LLM (and the offline extractor), without parsing the PDFs again."""
-    from litextract.reextract import Reextracted, reextract, resolve_papers
+    from litextract.reextract import Reextracted, reextract
 
     settings = settings_from(db=db, llm_model=llm, llm_base_url=llm_base_url)
     if not settings.llm_model:
@@ -412,10 +412,13 @@ def extract(
             detail = f"{outcome.records} records" if outcome.ok else outcome.reason
             console.print(f"{mark} {outcome.file}: {detail}", highlight=False)
 
+    with _read(db) as con:
+        ids, missing = queries.find_papers(con, paper or [])
+    if missing:
+        raise fail(f"{missing[0]}: no single paper matches (try `litextract papers`)")
     try:
-        ids = resolve_papers(settings, paper or [])
         run_id, outcomes = reextract(settings, ids, on_paper)
-    except (StoreError, LookupError) as exc:
+    except StoreError as exc:
         raise fail(str(exc)) from exc
     if as_json:
         print_json({"run_id": run_id, "papers": [vars(o) for o in outcomes]})

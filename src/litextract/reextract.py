@@ -32,23 +32,6 @@ class Reextracted:
     reason: str | None = None
 
 
-def resolve_papers(settings: Settings, refs: list[str]) -> list[str]:
-    """Paper ids for `refs` (id or prefix, sha256, file name); every stored paper when `refs` is empty.
-
-    Raises LookupError naming the first ref that matches no single stored paper.
-    """
-    with connect(settings.db) as con:
-        if not refs:
-            return [str(r[0]) for r in con.execute("SELECT paper_id FROM documents ORDER BY paper_id").fetchall()]
-        ids = []
-        for ref in refs:
-            paper = queries.find_paper(con, ref)
-            if paper is None:
-                raise LookupError(f"{ref}: no single paper matches (try `litextract papers`)")
-            ids.append(str(paper["paper_id"]))
-    return list(dict.fromkeys(ids))
-
-
 def reextract(
     settings: Settings, paper_ids: list[str], on_paper: Callable[[Reextracted], None] | None = None
 ) -> tuple[int, list[Reextracted]]:

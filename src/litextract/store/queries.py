@@ -51,7 +51,8 @@ def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
 
 
 def find_paper(con: duckdb.DuckDBPyConnection, ref: str) -> Row | None:
-    """A paper by id (or id prefix), sha256, file name or path."""
+    """The one paper `ref` names: its id (or an id prefix of 6+ digits), sha256, file name or path (any name the
+    file was seen under); None when no paper or several match."""
     found = rows(
         con,
         f"SELECT {PAPER_COLUMNS}, path, evidence, field_sources, parser, extractor, review_status"
@@ -62,6 +63,22 @@ def find_paper(con: duckdb.DuckDBPyConnection, ref: str) -> Row | None:
         [ref, ref, ref, ref, ref, ref, ref, ref],
     )
     return found[0] if len(found) == 1 else None
+
+
+def find_papers(con: duckdb.DuckDBPyConnection, refs: list[str]) -> tuple[list[str], list[str]]:
+    """(paper ids, refs that name no single paper) for `refs`, as `find_paper` finds each, in order and without
+    repeats; every stored paper (by file name) when `refs` is empty."""
+    if not refs:
+        return [r[0] for r in con.execute("SELECT paper_id FROM papers ORDER BY file, paper_id").fetchall()], []
+    found: dict[str, None] = {}
+    missing = []
+    for ref in refs:
+        paper = find_paper(con, ref)
+        if paper is None:
+            missing.append(ref)
+        else:
+            found[paper["paper_id"]] = None
+    return list(found), missing
 
 
 def paper_files(con: duckdb.DuckDBPyConnection, sha256: str) -> list[str]:

@@ -11,7 +11,7 @@ import duckdb
 
 from litextract.document import Document
 from litextract.store import transaction
-from litextract.store.queries import Row, find_paper, rows
+from litextract.store.queries import Row, rows
 from litextract.verify.claims import find_claims, mentions
 from litextract.verify.verdict import Check
 from litextract.verify.zoo import Resolved, resolve
@@ -34,20 +34,6 @@ class Target:
     @property
     def source(self) -> str:
         return "model record" if self.record_id else "text"
-
-
-def paper_ids(con: duckdb.DuckDBPyConnection, refs: list[str]) -> tuple[list[str], list[str]]:
-    """(paper ids, refs that match no single paper); every paper when `refs` is empty."""
-    if not refs:
-        return [r["paper_id"] for r in rows(con, "SELECT paper_id FROM papers ORDER BY file")], []
-    found, missing = [], []
-    for ref in refs:
-        paper = find_paper(con, ref)
-        if paper is None:
-            missing.append(ref)
-        else:
-            found.append(paper["paper_id"])
-    return found, missing
 
 
 def targets(con: duckdb.DuckDBPyConnection, paper_id: str) -> list[Target]:
