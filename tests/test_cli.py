@@ -14,7 +14,7 @@ from conftest import write_pdf
 
 runner = CliRunner()
 EXPECTED_HEADERS = {
-    "papers.csv": "paper_id,file,sha256,title,authors,year,venue,venue_type,doi,arxiv_id,n_pages,"
+    "papers.csv": "paper_id,file,sha256,n_pages,title,authors,year,venue,venue_type,doi,arxiv_id,"
     "uses_deep_learning,uses_medical_imaging",
     "paper_datasets.csv": "paper_id,dataset",
     "datasets.csv": "dataset,aliases,modality,body_part,size_text,tasks,public,url,n_papers,paper_ids",

@@ -18,7 +18,7 @@ from rich.table import Table
 from litextract import export as export_mod
 from litextract.ingest import FileOutcome
 from litextract.ingest import ingest as run_ingest
-from litextract.records import HEADER_FIELDS
+from litextract.records import HEADER_FIELDS, stored_fields
 from litextract.settings import Settings, load_settings
 from litextract.store import StoreError, connect, queries
 
@@ -49,6 +49,11 @@ def table(title: str, columns: list[str], data: list[dict[str, Any]], widths: di
     for row in data:
         t.add_row(*("" if (v := export_mod.cell(row.get(c))) == "" else str(v) for c in columns))
     return t
+
+
+def listed(kind: str) -> list[str]:
+    """The fields of a record kind the CLI's tables show (`records.Column.listed`)."""
+    return [f.name for f in stored_fields(kind) if f.column.listed]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -144,7 +149,7 @@ def papers(db: DbOption = None, as_json: JsonOption = False) -> None:
     console.print(
         table(
             f"{len(data)} papers",
-            ["paper_id", "year", "title", "venue", "n_datasets", "n_models", "n_results", "file"],
+            ["paper_id", *listed("paper"), "n_datasets", "n_models", "n_results", "file"],
             data,
             {"title": 60, "venue": 30, "file": 40},
         )
@@ -177,30 +182,9 @@ def show(
         console.print(f"[bold]{key}[/bold]: {export_mod.cell(paper[key])}", highlight=False)
     console.print(f"[bold]files[/bold]: {'; '.join(record['files'])}", highlight=False)
     ev = ["evidence_page", "evidence_quote", "verified", "review_status"]
-    console.print(
-        table(
-            "datasets",
-            ["name", "modality", "body_part", "size_text", "tasks", *ev],
-            record["datasets"],
-            {"evidence_quote": 50, "size_text": 30},
-        )
-    )
-    console.print(
-        table(
-            "models",
-            ["name", "backbone", "task", "proposed", "pretrained", *ev],
-            record["models"],
-            {"evidence_quote": 50},
-        )
-    )
-    console.print(
-        table(
-            "results",
-            ["model", "dataset", "metric", "value", "as_printed", "split", *ev],
-            record["results"],
-            {"evidence_quote": 50},
-        )
-    )
+    for kind in ("dataset", "model", "result"):
+        columns = [*listed(kind), *ev]
+        console.print(table(f"{kind}s", columns, record[f"{kind}s"], {"evidence_quote": 50, "size_text": 30}))
 
 
 @app.command()

@@ -10,7 +10,16 @@ from typing import Any
 import duckdb
 
 from litextract.document import Document
-from litextract.records import Dataset, Extraction, ExtraEvidence, Model, Result, record_id, record_key
+from litextract.records import (
+    Dataset,
+    Extraction,
+    ExtraEvidence,
+    Model,
+    Result,
+    record_id,
+    record_key,
+    stored_fields,
+)
 from litextract.store import queries, transaction
 
 RECORD_TABLES = ("datasets", "models", "results")
@@ -21,54 +30,13 @@ def paper_id_of(sha256: str) -> str:
     return sha256[:16]
 
 
-def _dataset_row(pid: str, d: Dataset, extractor: str) -> dict[str, Any]:
+def _record_row(pid: str, kind: str, record: Dataset | Model | Result, extractor: str) -> dict[str, Any]:
     return {
-        "record_id": record_id(pid, "dataset", d.key),
-        "record_key": d.key,
+        "record_id": record_id(pid, kind, record.key),
+        "record_key": record.key,
         "paper_id": pid,
-        "name": d.name,
-        "mention": d.mention,
-        "modality": d.modality,
-        "body_part": d.body_part,
-        "size_patients": d.size.patients,
-        "size_scans": d.size.scans,
-        "size_images": d.size.images,
-        "size_slices": d.size.slices,
-        "size_text": d.size.text,
-        "tasks": d.tasks,
-        "public": d.public,
-        "url": d.url,
-        **_evidence(d.evidence, extractor),
-    }
-
-
-def _model_row(pid: str, m: Model, extractor: str) -> dict[str, Any]:
-    return {
-        "record_id": record_id(pid, "model", m.key),
-        "record_key": m.key,
-        "paper_id": pid,
-        "name": m.name,
-        "backbone": m.backbone,
-        "task": m.task,
-        "proposed": m.proposed,
-        "pretrained": m.pretrained,
-        **_evidence(m.evidence, extractor),
-    }
-
-
-def _result_row(pid: str, r: Result, extractor: str) -> dict[str, Any]:
-    return {
-        "record_id": record_id(pid, "result", r.key),
-        "record_key": r.key,
-        "paper_id": pid,
-        "model": r.model,
-        "backbone": r.backbone,
-        "dataset": r.dataset,
-        "metric": r.metric,
-        "value": r.value,
-        "as_printed": r.as_printed,
-        "split": r.split,
-        **_evidence(r.evidence, extractor),
+        **{f.name: f.value(record) for f in stored_fields(kind)},
+        **_evidence(record.evidence, extractor),
     }
 
 
@@ -98,15 +66,7 @@ def _paper_row(doc: Document, extraction: Extraction) -> dict[str, Any]:
         "file": doc.file,
         "path": doc.path,
         "n_pages": doc.n_pages,
-        "title": p.title,
-        "authors": p.authors,
-        "year": p.year,
-        "venue": p.venue,
-        "venue_type": p.venue_type,
-        "doi": p.doi,
-        "arxiv_id": p.arxiv_id,
-        "uses_deep_learning": p.uses_deep_learning,
-        "uses_medical_imaging": p.uses_medical_imaging,
+        **{f.name: f.value(p) for f in stored_fields("paper")},
         "evidence": json.dumps({k: e.model_dump() for k, e in p.evidence.items()}),
         "field_sources": json.dumps(doc.field_sources),
         "parser": doc.parser,
@@ -141,9 +101,9 @@ def save_papers(
     rows: dict[str, list[dict[str, Any]]] = {"datasets": [], "models": [], "results": [], "record_evidence": []}
     for pid, (_, extraction, extra) in zip(pids, papers, strict=True):
         source = extraction.extractor
-        rows["datasets"] += [_dataset_row(pid, d, source) for d in extraction.datasets]
-        rows["models"] += [_model_row(pid, m, source) for m in extraction.models]
-        rows["results"] += [_result_row(pid, r, source) for r in extraction.results]
+        rows["datasets"] += [_record_row(pid, "dataset", d, source) for d in extraction.datasets]
+        rows["models"] += [_record_row(pid, "model", m, source) for m in extraction.models]
+        rows["results"] += [_record_row(pid, "result", r, source) for r in extraction.results]
         rows["record_evidence"] += [_extra_row(pid, x) for x in extra]
     with transaction(con):
         reviewed = _replace(con, pids)
