@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pymupdf
 import pytest
+from helpers import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 from streamlit.testing.v1 import AppTest
-from test_dashboard_queries import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 
 from litextract.dashboard import downloads, pdf_page, upload
 from litextract.dashboard.nav import VIEWS

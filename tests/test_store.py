@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -116,21 +115,19 @@ def other_process_can_read(db: Path) -> bool:
 
 def test_writer_keeps_its_connection_for_one_turn_then_gives_the_database_back(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    writer = Writer(db, turn=1.0)
+    writer = Writer(db, turn=3600.0)  # a turn that lasts the whole test
     with writer.connection() as first:
         first.execute("CREATE TABLE t (x INTEGER)")
     with writer.connection() as again:
         assert again is first  # within the turn: no new open (15-30 ms each)
     assert not other_process_can_read(db)
-    time.sleep(1.1)
-    with writer.connection() as late:
-        assert late is first
-    assert writer.time_left() == 0.0  # the turn was over: given back after that block
-    assert other_process_can_read(db)
-    with writer.connection() as con:
-        con.execute("INSERT INTO t VALUES (1)")
     writer.release()  # before a long wait, whatever is left of the turn
-    assert other_process_can_read(db)
+    assert writer.time_left() == 0.0 and other_process_can_read(db)
+    spent = Writer(db, turn=0.0)  # a turn that is over as soon as it begins
+    with spent.connection() as con:
+        con.execute("INSERT INTO t VALUES (1)")
+        assert not other_process_can_read(db)  # the block keeps it to the end
+    assert spent.time_left() == 0.0 and other_process_can_read(db)  # the turn was over: given back after it
     with connect(db, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)
 

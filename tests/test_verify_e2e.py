@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("monai")
 
+from helpers import separable_npz
 from typer.testing import CliRunner
 
 from litextract.cli import app
@@ -20,9 +20,6 @@ from litextract.records import Evidence, Extraction, Model, Paper, Result
 from litextract.store import connect
 from litextract.store.write import save_paper
 from litextract.verify.store import verifications
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_verify_train import separable_npz
 
 pytestmark = pytest.mark.torch
 
