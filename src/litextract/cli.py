@@ -1,4 +1,8 @@
-"""The `litextract` command line: a thin layer over the library (typer + rich)."""
+"""The `litextract` command line: a thin layer over the library (typer + rich).
+
+Each command imports the part of the library it uses when it runs, so `litextract --help` (and any command)
+starts without loading what it does not need (pydantic models, DuckDB, PyMuPDF, the extractors).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from litextract import export as export_mod
-from litextract.ingest import FileOutcome
-from litextract.ingest import ingest as run_ingest
-from litextract.records import HEADER_FIELDS, stored_fields
-from litextract.settings import Settings, load_settings
-from litextract.store import StoreError, connect, queries
+if TYPE_CHECKING:
+    import duckdb
+    from rich.table import Table
+
+    from litextract.ingest import FileOutcome
+    from litextract.settings import Settings
 
 app = typer.Typer(help="Extract datasets, models and results from medical-imaging papers.", no_args_is_help=True)
 console = Console()
@@ -34,6 +35,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 def settings_from(**flags: Any) -> Settings:
     """Settings from litextract.toml and LITEXTRACT_* variables, with the given CLI flags on top."""
+    from litextract.settings import load_settings
+
     return load_settings(**flags)
 
 
@@ -43,16 +46,22 @@ def print_json(data: Any) -> None:
 
 def table(title: str, columns: list[str], data: list[dict[str, Any]], widths: dict[str, int] | None = None) -> Table:
     """A rich table of `columns` from row dicts; lists are joined with '; '."""
+    from rich.table import Table
+
+    from litextract.export import cell
+
     t = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
         t.add_column(c, max_width=(widths or {}).get(c), overflow="fold")
     for row in data:
-        t.add_row(*("" if (v := export_mod.cell(row.get(c))) == "" else str(v) for c in columns))
+        t.add_row(*("" if (v := cell(row.get(c))) == "" else str(v) for c in columns))
     return t
 
 
 def listed(kind: str) -> list[str]:
     """The fields of a record kind the CLI's tables show (`records.Column.listed`)."""
+    from litextract.records import stored_fields
+
     return [f.name for f in stored_fields(kind) if f.column.listed]
 
 
@@ -77,6 +86,11 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Parse, extract and store every PDF under PATHS. Unchanged files are skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from litextract.ingest import ingest as run_ingest
+    from litextract.store import StoreError
+
     settings = settings_from(
         db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers
     )
@@ -141,6 +155,8 @@ def ingest(
 @app.command()
 def papers(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the stored papers."""
+    from litextract.store import queries
+
     with _read(db) as con:
         data = queries.papers(con)
     if as_json:
@@ -163,6 +179,10 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One paper's records with their evidence."""
+    from litextract.export import cell
+    from litextract.records import HEADER_FIELDS
+    from litextract.store import queries
+
     with _read(db) as con:
         paper = queries.find_paper(con, ref)
         if paper is None:
@@ -179,7 +199,7 @@ def show(
         print_json(record)
         return
     for key in HEADER_FIELDS:
-        console.print(f"[bold]{key}[/bold]: {export_mod.cell(paper[key])}", highlight=False)
+        console.print(f"[bold]{key}[/bold]: {cell(paper[key])}", highlight=False)
     console.print(f"[bold]files[/bold]: {'; '.join(record['files'])}", highlight=False)
     ev = ["evidence_page", "evidence_quote", "verified", "review_status"]
     for kind in ("dataset", "model", "result"):
@@ -194,8 +214,10 @@ def export(
     as_json: JsonOption = False,
 ) -> None:
     """Write the comparison CSVs (papers, datasets, models, results) for the review."""
+    from litextract.export import export as write_tables
+
     with _read(db) as con:
-        written = export_mod.export(con, out)
+        written = write_tables(con, out)
     if as_json:
         print_json({"out": str(out), "files": written})
         return
@@ -206,6 +228,8 @@ def export(
 @app.command()
 def errors(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Files that failed, with the stage and the reason."""
+    from litextract.store import queries
+
     with _read(db) as con:
         data = queries.errors(con)
     if as_json:
@@ -219,6 +243,8 @@ def errors(db: DbOption = None, as_json: JsonOption = False) -> None:
 @contextmanager
 def _read(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection to the configured database; a clear error when there is none."""
+    from litextract.store import StoreError, connect
+
     settings = settings_from(db=db)
     try:
         with connect(settings.db, read_only=True) as con:
@@ -315,6 +341,7 @@ def dedupe(
 ) -> None:
     """Merge duplicate papers (preprint + published) and spellings of one dataset or backbone (docs/dedup.md)."""
     from litextract import dedup
+    from litextract.store import StoreError, connect
 
     if history or dry_run:
         if alias or undo is not None:
@@ -385,6 +412,7 @@ def extract(
 ) -> None:
     """Re-extract stored papers with an LLM (and the offline extractor), without parsing the PDFs again."""
     from litextract.reextract import Reextracted, reextract
+    from litextract.store import StoreError, queries
 
     settings = settings_from(db=db, llm_model=llm, llm_base_url=llm_base_url)
     if not settings.llm_model:
@@ -454,6 +482,7 @@ def verify(
     hint = missing_extra()
     if hint:
         raise fail(escape(hint), 2)
+    from litextract.store import StoreError
     from litextract.verify.data import DataError
     from litextract.verify.run import Options, as_dicts
     from litextract.verify.run import verify as run_verify

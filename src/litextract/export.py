@@ -12,7 +12,6 @@ import duckdb
 from litextract.records import stored_fields
 from litextract.store import queries
 from litextract.store.queries import Row
-from litextract.verify import store as verify_store
 
 Query = Callable[[duckdb.DuckDBPyConnection], list[Row]]
 EVIDENCE = ["evidence_page", "evidence_quote", "verified", "review_status"]
@@ -79,7 +78,7 @@ TABLES: dict[str, tuple[list[str], Query]] = {
             "record_id",
             "verified_at",
         ],
-        verify_store.verifications,
+        queries.verifications,
     ),
 }
 

@@ -402,10 +402,16 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def verifications(con: duckdb.DuckDBPyConnection, paper_id: str | None = None) -> list[Row]:
-    """Rows of the `verifications` table (migration 006) when this database has it, else none."""
+    """`litextract verify`'s checks with the paper's file name, by file, backbone and check; none when this
+    database has no `verifications` table (migration 006)."""
     if not has_table(con, "verifications"):
         return []
-    return rows(con, "SELECT * FROM verifications WHERE ? IS NULL OR paper_id = ?", [paper_id, paper_id])
+    return rows(
+        con,
+        "SELECT v.*, p.file FROM verifications v LEFT JOIN papers p USING (paper_id)"
+        " WHERE ? IS NULL OR v.paper_id = ? ORDER BY p.file, v.backbone, v.check_kind, v.verification_id",
+        [paper_id, paper_id],
+    )
 
 
 def llm_usage(con: duckdb.DuckDBPyConnection) -> list[Row]:

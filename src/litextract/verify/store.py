@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 
@@ -108,16 +107,3 @@ def save(
                 for c in checks
             ],
         )  # fmt: skip
-
-
-def verifications(con: duckdb.DuckDBPyConnection, paper_id: str | None = None) -> list[dict[str, Any]]:
-    """Stored checks with the paper's file name, by paper, backbone and check ([] before migration 006)."""
-    if not rows(con, "SELECT 1 FROM information_schema.tables WHERE table_name = 'verifications'"):
-        return []
-    where = "WHERE v.paper_id = ?" if paper_id else ""
-    return rows(
-        con,
-        "SELECT v.*, p.file FROM verifications v LEFT JOIN papers p USING (paper_id) "
-        f"{where} ORDER BY p.file, v.backbone, v.check_kind, v.verification_id",
-        [paper_id] if paper_id else [],
-    )
