@@ -107,7 +107,7 @@ def ingest(
         with preparing(jobs, Preparer(parser, extractors, resolver), worker_count(settings, len(jobs))) as pending:
             run.store_as_ready(pending)
         run.copies(copies)
-        with run.writer.connection() as con:  # link papers that are one work (preprint + published); see dedup.py
+        with run.writer.connection() as con:  # papers that are one work (preprint + published): dedup/papers.py
             dedupe(con, papers_only=True)
     finally:
         run.finish(len(files))

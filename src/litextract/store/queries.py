@@ -29,7 +29,7 @@ PAPER_COLUMNS = (
 
 
 def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    """One row per work (its preferred paper, see dedup.py) with its record counts, newest first.
+    """One row per work (its preferred paper, see dedup/papers.py) with its record counts, newest first.
 
     `sources` lists every file of every version of the work (preprint and published, re-downloads).
     """
@@ -122,7 +122,7 @@ def dataset_catalogue(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """One row per canonical dataset: the spellings seen, modality, size, tasks and the works using it.
 
     Aliases include the spellings of duplicate mentions collapsed into one record; the versions of one work
-    (see dedup.py) count once, under the work's id.
+    (see dedup/papers.py) count once, under the work's id.
     """
     return rows(
         con,
