@@ -18,6 +18,7 @@ import torch
 
 from litextract.store import connect
 from litextract.store.queries import find_papers
+from litextract.text import key
 from litextract.verify import claims as claims_mod
 from litextract.verify import measure
 from litextract.verify.claims import Claim, ClaimKind
@@ -35,7 +36,7 @@ from litextract.verify.verdict import (
     params_verdict,
 )
 from litextract.verify.zoo import Spec, build
-from litextract.vocab import key, vocabulary
+from litextract.vocab import vocabulary
 
 MAX_PIXELS = 512 * 512  # larger claimed inputs are measured at the network's default size (CPU budget)
 MAX_VOXELS = 96**3
