@@ -205,6 +205,9 @@ class ExtraEvidence(BaseModel, frozen=True):
     mention: str | None = None
 
 
+KEY_FIELDS = {"dataset": ("name",), "model": ("name",), "result": ("model", "dataset", "metric", "value")}
+
+
 def record_key(kind: str, values: Mapping[str, Any]) -> str:
     """What makes two records of one paper the same record, from a record's fields or a stored row.
 
@@ -214,9 +217,9 @@ def record_key(kind: str, values: Mapping[str, Any]) -> str:
     each row (`record_key`, migration 007) for `dedupe` to find stored duplicates by.
     """
     if kind == "result":
-        value = values["value"]
+        model, dataset, metric, value = (values[name] for name in KEY_FIELDS["result"])
         number = "" if value is None else f"{value:.6g}"
-        return "|".join([values["model"].casefold(), (values["dataset"] or "").casefold(), values["metric"], number])
+        return "|".join([model.casefold(), (dataset or "").casefold(), metric, number])
     return str(values["name"]).casefold()
 
 

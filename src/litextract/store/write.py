@@ -11,6 +11,7 @@ import duckdb
 
 from litextract.document import Document
 from litextract.records import (
+    KEY_FIELDS,
     Dataset,
     Extraction,
     ExtraEvidence,
@@ -156,7 +157,10 @@ def refresh_record_keys(con: duckdb.DuckDBPyConnection, table: str, record_ids: 
     kind = KIND_OF_TABLE[table]
     ids = None if record_ids is None else sorted(set(record_ids))
     found = queries.rows(
-        con, f"SELECT * FROM {table} WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], record_id)", [ids, ids]
+        con,
+        f"SELECT record_id, {', '.join(KEY_FIELDS[kind])} FROM {table}"
+        " WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], record_id)",
+        [ids, ids],
     )
     keys = [{"record_id": r["record_id"], "record_key": record_key(kind, r)} for r in found]
     if keys:
