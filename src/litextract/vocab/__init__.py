@@ -37,6 +37,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from litextract.text import key
+
 Kind = Literal["dataset", "backbone", "metric", "modality", "task", "venue"]
 KINDS: tuple[Kind, ...] = ("dataset", "backbone", "metric", "modality", "task", "venue")
 _FILES: dict[Kind, str] = {
@@ -47,13 +49,7 @@ _FILES: dict[Kind, str] = {
     "task": "tasks.toml",
     "venue": "venues.toml",
 }
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _GENERIC_TAIL = re.compile(r"[\s_-]+(?:dataset|data set|database|challenge|benchmark)s?\s*$", re.I)
-
-
-def key(text: str) -> str:
-    """The normalised form names are compared by: lower case letters and digits only."""
-    return _NON_ALNUM.sub("", text.casefold())
 
 
 @dataclass(frozen=True)
