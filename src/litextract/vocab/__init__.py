@@ -37,6 +37,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from litextract.text import doi as doi_of
 from litextract.text import key
 
 Kind = Literal["dataset", "backbone", "metric", "modality", "task", "venue"]
@@ -321,5 +322,5 @@ def _publishers() -> dict[str, str]:
 
 def doi_publisher(doi: str | None) -> str | None:
     """The publisher a DOI's prefix (10.1109/... -> IEEE) is registered to, from venues.toml, else None."""
-    prefix = (doi or "").strip().split("/", 1)[0].casefold()
-    return _publishers().get(prefix) if prefix.startswith("10.") else None
+    found = doi_of(doi)
+    return _publishers().get(found.split("/", 1)[0]) if found else None
