@@ -133,9 +133,7 @@ def ingest(
     parser = make_parser(settings)
     extractors = make_extractors(settings)
     with connect(settings.db) as con:
-        run_id = start_run(
-            con, "ingest", settings.model_dump(mode="json", exclude={"llm_api_key", "dashboard_password"})
-        )
+        run_id = start_run(con, "ingest", settings.recorded())
         known = dict(con.execute("SELECT sha256, paper_id FROM papers").fetchall())
         known_paths = {row[0] for row in con.execute("SELECT path FROM files").fetchall()}
         resolver = load_resolver(con)

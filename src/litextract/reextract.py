@@ -38,7 +38,7 @@ def reextract(
     """Extract the stored papers again and save them; returns the run id and one outcome per paper."""
     extractors = make_extractors(settings)
     with connect(settings.db) as con:
-        run_id = start_run(con, "extract", settings.model_dump(mode="json", exclude={"llm_api_key"}))
+        run_id = start_run(con, "extract", settings.recorded())
         resolver = load_resolver(con)
     outcomes: list[Reextracted] = []
     try:
