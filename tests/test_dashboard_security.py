@@ -216,3 +216,4 @@ def test_the_password_is_never_stored(tmp_path: Path, monkeypatch: pytest.Monkey
     with connect(settings.db, read_only=True) as con:
         (recorded,) = con.execute("SELECT settings FROM runs").fetchone() or [""]
     assert "dashboard_password" not in recorded
+    assert not {"dashboard_password", "llm_api_key"} & set(settings.recorded())  # what `extract` runs record too

@@ -29,7 +29,7 @@ from litextract.eval import (
 )
 from litextract.gold import Gold, gold_files, load_gold
 from litextract.settings import Settings
-from litextract.store import connect, queries, review
+from litextract.store import connect, decisions, queries
 
 from conftest import shared_path
 
@@ -306,9 +306,9 @@ def test_review_decisions_count(tmp_path: Path, settings: Settings) -> None:
         before = evaluate(con, gold_dir).papers[0]
         pid = before.paper_id
         assert pid is not None and before.counts["results"].tp > 0
-        review.edit(con, "paper", pid, {"year": 1999}, "tester")
+        decisions.edit(con, "paper", pid, {"year": 1999}, "tester")
         for row in queries.results(con, pid):
-            review.reject(con, "result", row["record_id"], "tester")
+            decisions.reject(con, "result", row["record_id"], "tester")
         after = evaluate(con, gold_dir).papers[0]
     assert before.correct["year"] and not after.correct["year"]
     assert after.counts["results"].tp == 0 and after.counts["results"].fp == 0

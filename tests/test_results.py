@@ -21,7 +21,7 @@ def doc(*pages: str, tables: list[Table] | None = None) -> Document:
 
 
 def run(*pages: str, tables: list[Table] | None = None) -> Extraction:
-    return process(doc(*pages, tables=tables), OfflineExtractor())
+    return process(doc(*pages, tables=tables), [OfflineExtractor()])
 
 
 def page_of(table: Table) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from litextract.document import Document, Page
 from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
-from litextract.store import StoreError, Writer, connect, migrations, queries
+from litextract.store import StoreError, Writer, connect, migrations, queries, upgrade
 from litextract.store.write import save_paper, save_papers
 
 SHA = "ab" * 32
@@ -41,6 +40,29 @@ def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:
             versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
     assert versions == [v for v, _, _ in migrations()]
     assert versions[0] == 1
+
+
+def test_migration_007_gives_the_rows_of_an_older_database_their_record_keys(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    stored_extraction = extraction()
+    with connect(db) as con:
+        save_paper(con, document(), stored_extraction)
+        for table in ("datasets", "models", "results"):  # the database as migration 006 left it
+            con.execute(f"ALTER TABLE {table} DROP COLUMN record_key")
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    with pytest.raises(StoreError, match="migrations 007 not applied"), connect(db, read_only=True):
+        pass  # reading never migrates
+    assert upgrade(db) == [7]  # `litextract migrate`
+    with connect(db, read_only=True) as con:
+        stored = {
+            kind: sorted(r[0] for r in con.execute(f"SELECT record_key FROM {kind}s").fetchall())
+            for kind in ("dataset", "model", "result")
+        }
+    assert stored == {
+        "dataset": sorted(d.key for d in stored_extraction.datasets),
+        "model": sorted(m.key for m in stored_extraction.models),
+        "result": sorted(r.key for r in stored_extraction.results),
+    }
 
 
 def test_save_replaces_a_paper_but_keeps_reviewed_records(tmp_path: Path) -> None:
@@ -96,21 +118,19 @@ def other_process_can_read(db: Path) -> bool:
 
 def test_writer_keeps_its_connection_for_one_turn_then_gives_the_database_back(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    writer = Writer(db, turn=1.0)
+    writer = Writer(db, turn=3600.0)  # a turn that lasts the whole test
     with writer.connection() as first:
         first.execute("CREATE TABLE t (x INTEGER)")
     with writer.connection() as again:
         assert again is first  # within the turn: no new open (15-30 ms each)
     assert not other_process_can_read(db)
-    time.sleep(1.1)
-    with writer.connection() as late:
-        assert late is first
-    assert writer.time_left() == 0.0  # the turn was over: given back after that block
-    assert other_process_can_read(db)
-    with writer.connection() as con:
-        con.execute("INSERT INTO t VALUES (1)")
     writer.release()  # before a long wait, whatever is left of the turn
-    assert other_process_can_read(db)
+    assert writer.time_left() == 0.0 and other_process_can_read(db)
+    spent = Writer(db, turn=0.0)  # a turn that is over as soon as it begins
+    with spent.connection() as con:
+        con.execute("INSERT INTO t VALUES (1)")
+        assert not other_process_can_read(db)  # the block keeps it to the end
+    assert spent.time_left() == 0.0 and other_process_can_read(db)  # the turn was over: given back after it
     with connect(db, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)
 
@@ -149,3 +169,28 @@ def test_result_qualifiers_are_stored_exported_and_make_records_distinct(tmp_pat
     cited = stored[("U-Net", None)]
     assert (cited["source"], cited["setting"], cited["ci_low"], cited["ci_high"]) == ("cited", "ablation", 0.86, 0.9)
     assert "target,setting,source,proposed,headline,std" in (tmp_path / "out" / "results.csv").read_text()
+
+
+def test_a_database_from_before_the_qualifiers_keeps_its_record_ids(tmp_path: Path) -> None:
+    """Migration 010 on a database as 006 left it (007's keys computed before the qualifier columns exist), and
+    a reviewed result that had a split is the same record when a re-extraction adds its qualifiers' defaults."""
+    db = tmp_path / "old.duckdb"
+    with connect(db) as con:
+        pid = save_paper(con, document(), extraction())
+        for column in ("target", "setting", "source", "proposed", "headline", "std", "ci_low", "ci_high"):
+            con.execute(f"ALTER TABLE results DROP COLUMN {column}")
+        for table in ("datasets", "models", "results"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN record_key")
+        con.execute("UPDATE results SET split = 'test', review_status = 'accepted'")
+        con.execute("DELETE FROM schema_migrations WHERE version IN (7, 10)")
+        (before,) = con.execute("SELECT record_id FROM results").fetchone() or ("",)
+    assert upgrade(db) == [7, 10]
+    again = extraction()
+    again.results[0].split = "test"
+    again.results[0].headline = True
+    with connect(db) as con:
+        save_paper(con, document(), again)
+        stored = queries.results(con, pid)
+    assert [(r["record_id"], r["record_key"], r["review_status"]) for r in stored] == [
+        (before, again.results[0].key, "accepted")
+    ]

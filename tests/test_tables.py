@@ -8,9 +8,9 @@ from pathlib import Path
 
 from litextract.document import Document, Table
 from litextract.extract.offline import OfflineExtractor
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.prepare import process
+from litextract.text import sha256
 
 from conftest import TablePage, pdf_pages
 
@@ -31,7 +31,7 @@ def write_prose(t: TablePage, y: float = 200) -> None:
 
 def parse(path: Path) -> Document:
     data = path.read_bytes()
-    return PyMuPDFParser().parse(path, data, sha256_of(data))
+    return PyMuPDFParser().parse(path, data, sha256(data))
 
 
 def body(table: Table) -> list[list[str]]:
@@ -94,7 +94,7 @@ def test_a_label_set_close_to_its_first_value_is_its_own_cell(tmp_path: Path) ->
 
 
 def test_header_paths_become_metric_target_and_the_caption_gives_dataset_and_split(tmp_path: Path) -> None:
-    ex = process(parse(booktabs(tmp_path / "t.pdf")), OfflineExtractor())
+    ex = process(parse(booktabs(tmp_path / "t.pdf")), [OfflineExtractor()])
     got = {(r.model, r.metric, r.target, r.value): r for r in ex.results}
     own = got[("TumourNet", "dice", "WT", 0.912)]
     assert (own.dataset, own.split, own.proposed, own.source) == ("BraTS 2021", "validation", True, "paper")
@@ -177,7 +177,7 @@ def test_section_rows_wrapped_labels_and_values_with_their_std(tmp_path: Path) -
     section = next(c for c in table.cells if c.text == "Trained and tested on DRIVE")
     assert (section.col, section.col_span) == (0, table.n_cols)
     assert [r[0] for r in body(table)][1:] == ["Attention U-Net with deep supervision", "VesselNet"]
-    ex = process(parse(tmp_path / "t.pdf"), OfflineExtractor())
+    ex = process(parse(tmp_path / "t.pdf"), [OfflineExtractor()])
     dice = next(r for r in ex.results if r.model == "VesselNet" and r.metric == "dice")
     assert (dice.value, dice.std, dice.dataset) == (0.83, 0.01, "DRIVE")
 
@@ -195,7 +195,7 @@ def test_a_superscript_citation_is_split_from_the_model_name(tmp_path: Path) -> 
     t.hrule(60, 400, 136)
     write_prose(t)
     doc.save(tmp_path / "t.pdf")
-    ex = process(parse(tmp_path / "t.pdf"), OfflineExtractor())
+    ex = process(parse(tmp_path / "t.pdf"), [OfflineExtractor()])
     cited = next(r for r in ex.results if r.value == 0.812)
     assert (cited.model, cited.source) == ("DenseNet-121", "cited")
 
@@ -219,6 +219,6 @@ def test_a_table_continued_on_the_next_page_keeps_its_header(tmp_path: Path) -> 
     doc.save(tmp_path / "t.pdf")
     _first, second = parse(tmp_path / "t.pdf").tables
     assert (second.number, second.continued, second.header_rows) == ("7", True, 0)
-    ex = process(parse(tmp_path / "t.pdf"), OfflineExtractor())
+    ex = process(parse(tmp_path / "t.pdf"), [OfflineExtractor()])
     got = {(r.model, r.metric, r.value) for r in ex.results}
     assert got >= {("LiverNet", "dice", 0.88), ("SegNet", "dice", 0.79)}

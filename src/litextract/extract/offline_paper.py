@@ -6,9 +6,9 @@ import re
 from itertools import islice
 
 from litextract.document import Document
-from litextract.extract.offline_text import clean
 from litextract.parse.header import HEADER_PAGES, venue_of
 from litextract.records import Evidence, Paper, VenueType
+from litextract.text import clean
 
 _DL_TERMS = re.compile(
     r"deep learning|deep neural|convolutional neural|neural networks?|\bCNNs?\b|transformers?\b|\bU-?Net|ResNet|"

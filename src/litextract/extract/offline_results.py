@@ -11,6 +11,7 @@ from functools import cached_property
 
 from litextract.document import Document
 from litextract.extract.offline_text import Sentence
+from litextract.text import to_float
 from litextract.vocab import Entry, Vocabulary
 
 _SPLIT_WORDS = [
@@ -228,7 +229,7 @@ def percent_label(text: str) -> bool:
 def scaled(number: str, entry: Entry, percent: bool) -> float | None:
     """The value as stored: a fraction metric printed as a percentage divided by 100 (a value ≤ 1 never is:
     it is a fraction already); None when the result is out of the metric's range."""
-    value = float(number)
+    value = to_float(number)
     if entry.attrs.get("kind") == "fraction":
         if value > 1.0 or (percent and value > 1.0):
             value = value / 100.0

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 
 from litextract.document import Document
+from litextract.text import clean
 
 _REFERENCES = re.compile(
     r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n|\n(?=\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][a-z])")
-_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
 MAX_QUOTE = 400
 
 
@@ -34,13 +34,6 @@ class Sentence:
     @property
     def quote(self) -> str:
         return self.text if len(self.text) <= MAX_QUOTE else self.text[:MAX_QUOTE]
-
-
-def clean(text: str) -> str:
-    """Text as quoted: hyphenation at line ends removed, whitespace collapsed (as grounding compares it)."""
-    if "-" in text:
-        text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    return " ".join(text.split())
 
 
 def body_pages(doc: Document) -> list[tuple[int, str]]:

@@ -37,8 +37,9 @@ from litextract.extract.offline_results import (
     scaled,
     split_of,
 )
-from litextract.extract.offline_text import clean, model_name
+from litextract.extract.offline_text import model_name
 from litextract.records import Evidence, Result
+from litextract.text import clean
 from litextract.vocab import Entry
 
 _AVERAGE = re.compile(
