@@ -106,12 +106,22 @@ class Table(BaseModel):
                 path.append(c.text)
         return tuple(path)
 
+    def header_paths(self) -> list[tuple[str, ...]]:
+        """`header_path` of every column, in one pass over the cells."""
+        paths: list[list[str]] = [[] for _ in range(self.n_cols)]
+        for c in sorted(self.cells, key=lambda c: c.row):
+            if c.row < self.header_rows and c.text:
+                for path in paths[c.col : c.col + c.col_span]:
+                    if not path or path[-1] != c.text:
+                        path.append(c.text)
+        return [tuple(p) for p in paths]
+
     @property
     def rows(self) -> list[list[str]]:
         """A flat view: one header row (each column's header path joined), then the body rows with spanning
         labels filled in."""
         grid = self.grid(fill=True)
-        header = [" ".join(self.header_path(j)) for j in range(self.n_cols)]
+        header = [" ".join(path) for path in self.header_paths()]
         return ([header] if self.header_rows else []) + grid[self.header_rows :]
 
 

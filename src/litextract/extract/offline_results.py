@@ -27,6 +27,11 @@ _SPLIT_WORDS = [
                         r"\b(?:for|used in|during) test(?:ing)?\b", re.I)),
     ("train", re.compile(r"\btrain(?:ing)? (?:set|data|phase|accuracy|loss)\b", re.I)),
 ]
+# every match of a _SPLIT_WORDS pattern holds one of these, in any case: an ASCII text without any names no split
+_SPLIT_HINTS = (
+    "cross", "fold", "leave", "external", "independent", "validation", "val set", "val. set", "test", "held", "hold",
+    "train",
+)
 _LABEL_SPLITS = [  # a table label that is only a split's name ("Val", "Test set", "5-fold CV")
     ("cross-validation", re.compile(r"^(?:\d+[- ]fold(?: cv| cross[- ]validation)?|cv|cross[- ]validation)$", re.I)),
     ("validation", re.compile(r"^(?:val|valid|validation|dev)(?:\.| set| data)?$", re.I)),
@@ -87,7 +92,7 @@ class Context:
         for s, names in zip(self.sents, self.sentence_datasets, strict=True):
             if s.related:
                 continue
-            found = {split for split, rx in _SPLIT_WORDS if rx.search(s.text)}
+            found = _splits_in(s.text)
             if names:
                 recent = (recent + names)[-3:]
             if not found:
@@ -120,10 +125,28 @@ class Context:
 
 def split_of(text: str) -> str | None:
     """The split a caption or sentence names, if any."""
+    if not _may_name_split(text):
+        return None
     for split, rx in _SPLIT_WORDS:
         if rx.search(text):
             return split
     return None
+
+
+def _splits_in(text: str) -> set[str]:
+    """Every split a sentence names."""
+    if not _may_name_split(text):
+        return set()
+    return {split for split, rx in _SPLIT_WORDS if rx.search(text)}
+
+
+def _may_name_split(text: str) -> bool:
+    """False when no split pattern can match (most sentences): a few substring tests instead of five regex
+    searches. Only for ASCII text, where lower-casing folds case exactly as the patterns' re.I does."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(hint in low for hint in _SPLIT_HINTS)
 
 
 def label_split(text: str) -> str | None:

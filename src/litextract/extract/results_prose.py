@@ -23,6 +23,8 @@ from litextract.records import Evidence, Result
 from litextract.vocab import Entry, Mention
 
 _DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(r"(?<!\S)[(\[]?[-−]?\d")  # a word (whitespace-delimited) that starts as a number
+_CAPTION_START = re.compile(r"^(?:Table|TABLE)\s+\w+\s*[.:|]")
 _AMBIGUOUS = {"f", "ap", "dc", "oa", "sen", "pre", "rec", "acc", "spe", "hd", "mr", "ji", "jac", "asd", "tc", "et"}
 _NUMBER = r"(\d+(?:\.\d+)?)\s*(%?)"
 _SPREAD = re.compile(
@@ -84,9 +86,8 @@ def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
 
 def _table_text(text: str) -> bool:
     """A table's cells in the page text (rows of numbers), or its caption: read from the table's grid instead."""
-    tokens = text.split()
-    numbers = sum(bool(re.match(r"^[(\[]?[-−]?\d", t)) for t in tokens)
-    return bool(re.match(r"^(?:Table|TABLE)\s+\w+\s*[.:|]", text)) or (numbers >= 4 and numbers >= 0.3 * len(tokens))
+    numbers = len(_NUMBER_WORD.findall(text))
+    return bool(_CAPTION_START.match(text)) or (numbers >= 4 and numbers >= 0.3 * len(text.split()))
 
 
 def _read(text: str, mentions: list[Mention]) -> list[_Found]:

@@ -158,7 +158,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
     labels: list[tuple[str, int, str]] = []
     headers: dict[str, list[tuple[str, ...]]] = {}
     for table in tables:
-        paths = [table.header_path(j) for j in range(table.n_cols)]
+        paths = table.header_paths()
         borrowed = headers.get(table.number or "")
         if not table.header_rows and table.continued and borrowed and len(borrowed) == table.n_cols:
             paths = borrowed  # a continuation printed without its header takes the first part's
@@ -701,11 +701,16 @@ def _row_quote(
 ) -> str:
     """The row as it reads in the page text, or the page-text span from its label to the value (`seen` keeps
     each row's joined text and whether the page holds it, worked out once per row of a table)."""
-    if row not in seen:
-        cells = [c.text for c in sorted(table.cells, key=lambda c: c.col) if c.row == row and c.text]
-        joined = clean(" ".join(cells))
-        seen[row] = (joined, bool(joined) and joined.casefold() in _flat_folded(page_text))
-    joined, found = seen[row]
+    if not seen:  # every row's text at once: one pass over the cells, not one per row
+        by_row: dict[int, list[str]] = {}
+        for c in sorted(table.cells, key=lambda c: c.col):
+            if c.text:
+                by_row.setdefault(c.row, []).append(c.text)
+        folded = _flat_folded(page_text)
+        for i, texts in by_row.items():
+            text = clean(" ".join(texts))
+            seen[i] = (text, bool(text) and text.casefold() in folded)
+    joined, found = seen.get(row, ("", False))
     if found:
         return joined
     flat = _flat(page_text)
@@ -715,9 +720,11 @@ def _row_quote(
             end = flat.find(value, start)
             if end != -1 and end - start < 300:
                 return flat[start : end + len(value)]
-        for line in page_text.splitlines():
-            if re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", line):
-                return clean(line)
+        alone = re.compile(rf"(?<![\d.]){re.escape(value)}(?![\d])")
+        if alone.search(page_text):  # some line holds it (no line break is a digit or a dot): find the first
+            for line in page_text.splitlines():
+                if alone.search(line):
+                    return clean(line)
     return label or joined or (table.caption or "table")[:200]
 
 

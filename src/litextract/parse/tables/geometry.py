@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 Word = tuple[float, float, float, float, str, int]  # x0, y0, x1, y1, text, block number
@@ -19,11 +19,13 @@ PLACEHOLDER = re.compile(r"^(?:[-–—]|N/?A|n/?a|NA|/)$")
 CITED_YEAR = re.compile(r"^\(?(?:19|20)\d\d[a-z]?\)[,;.]?$")  # "2021)" closing a citation, not a value
 
 
+@lru_cache(maxsize=65536)  # asked of the same words again and again while a page's tables are read
 def numeric(text: str) -> bool:
     """A word that is a cell value: a number or a placeholder ("-", "N/A"), not a year closing a citation."""
     return bool(NUMBER.match(text) or PLACEHOLDER.match(text)) and not CITED_YEAR.match(text)
 
 
+@lru_cache(maxsize=65536)
 def number(text: str) -> bool:
     """A word that is a number (not a placeholder, not a year closing a citation)."""
     return bool(NUMBER.match(text)) and not CITED_YEAR.match(text)
@@ -128,15 +130,17 @@ def rules_of(drawings: list[dict[str, Any]]) -> Rules:
             kind = item[0]
             if kind == "l":
                 (ax, ay), (bx, by) = item[1], item[2]
-                _add(out, Rule(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+                _add(out, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
             elif kind == "re":
                 x0, y0, x1, y1 = item[1]
                 x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
                 if y1 - y0 <= 2.0 or x1 - x0 <= 2.0:
-                    _add(out, Rule(x0, y0, x1, y1))
+                    _add(out, x0, y0, x1, y1)
                 elif d.get("type") != "f":  # a stroked box: its four sides; a filled one is shading
-                    for r in (Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)):
-                        _add(out, r)
+                    _add(out, x0, y0, x1, y0)
+                    _add(out, x0, y1, x1, y1)
+                    _add(out, x0, y0, x0, y1)
+                    _add(out, x1, y0, x1, y1)
     out.horizontal = _joined(out.horizontal, horizontal=True)
     out.vertical = _joined(out.vertical, horizontal=False)
     return out
@@ -168,11 +172,13 @@ def _joined(rules: list[Rule], horizontal: bool) -> list[Rule]:
     return sorted((Rule(at, a, at, b) for at, a, b in out), key=lambda r: (r.x, r.y0))
 
 
-def _add(out: Rules, r: Rule) -> None:
-    if r.y1 - r.y0 <= 2.0 and r.x1 - r.x0 >= 8.0:
-        out.horizontal.append(r)
-    elif r.x1 - r.x0 <= 2.0 and r.y1 - r.y0 >= 5.0:
-        out.vertical.append(r)
+def _add(out: Rules, x0: float, y0: float, x1: float, y1: float) -> None:
+    """A line long enough to be a rule, horizontal or vertical (a Rule is made only for those: a page's figure
+    can draw tens of thousands of short strokes)."""
+    if y1 - y0 <= 2.0 and x1 - x0 >= 8.0:
+        out.horizontal.append(Rule(x0, y0, x1, y1))
+    elif x1 - x0 <= 2.0 and y1 - y0 >= 5.0:
+        out.vertical.append(Rule(x0, y0, x1, y1))
 
 
 _SUPERSCRIPT = str.maketrans("0123456789,+-=()abcdeijklmnoprstuvwxyz*", "⁰¹²³⁴⁵⁶⁷⁸⁹˒⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ*")
@@ -191,9 +197,13 @@ def split_superscripts(words: list[Word], page_dict: dict[str, Any]) -> list[Wor
     ]
     if not sups:
         return words
+    ends = {s[1][-1] for s in sups}  # a word can end in a superscript only if it ends in one's last character
     out: list[Word] = []
     for w in words:
         x0, y0, x1, y1, text, block = w
+        if text[-1:] not in ends:
+            out.append(w)
+            continue
         sup = next(
             (s for s in sups if x0 - 0.5 <= s[0][0] <= x1 + 0.5 and s[0][1] >= y0 - 2 and s[0][3] <= y1 + 2
              and text.endswith(s[1]) and s[0][2] <= x1 + 1),

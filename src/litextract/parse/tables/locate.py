@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from litextract.parse.tables.geometry import Row, Rule, Word, rows_of
@@ -51,6 +52,24 @@ class Caption:
     @property
     def continued(self) -> bool:
         return bool(_CONTINUED.search(self.text[:60]))
+
+
+class _ByTop:
+    """A page's words indexed by their top edge, so that the words inside a horizontal band are found without
+    reading every word of the page for each band a table's rules make."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+        self.order = sorted(range(len(words)), key=lambda i: words[i][1])
+        self.tops = [words[i][1] for i in self.order]
+        self.upright = all(w[1] <= w[3] for w in words)  # (a word's top is never below its bottom)
+
+    def between(self, top: float, bottom: float) -> list[Word]:
+        """The words with top >= `top` and bottom <= `bottom`, in page order."""
+        if not self.upright:
+            return [w for w in self.words if w[1] >= top and w[3] <= bottom]
+        found = self.order[bisect_left(self.tops, top) : bisect_right(self.tops, bottom)]
+        return [self.words[i] for i in sorted(found) if self.words[i][3] <= bottom]
 
 
 @dataclass
@@ -136,8 +155,9 @@ def regions(words: list[Word], rules: list[Rule], page_width: float) -> list[Reg
     vertical = [r for r in rules if not r.horizontal]
     out: list[Region] = []
     claimed: list[tuple[float, float, float, float]] = []
+    by_top = _ByTop(free)
     for cap in caps:
-        region = _ruled(cap, caps, free, horizontal, *_reach(cap, caps, words, page_width, columns=False), claimed)
+        region = _ruled(cap, caps, by_top, horizontal, *_reach(cap, caps, words, page_width, columns=False), claimed)
         if region is None:
             left, right = _reach(cap, caps, words, page_width)
             region = _unruled(cap, caps, free, left, right, page_width)
@@ -224,7 +244,7 @@ def _is_prose(row: Row, width: float) -> bool:
 
 
 def _ruled(
-    cap: Caption, caps: list[Caption], words: list[Word], rules: list[Rule], left: float, right: float,
+    cap: Caption, caps: list[Caption], by_top: _ByTop, rules: list[Rule], left: float, right: float,
     claimed: list[tuple[float, float, float, float]],
 ) -> Region | None:
     """The region between the rules next to the caption: below it (caption above) or above it (caption below)."""
@@ -234,21 +254,21 @@ def _ruled(
     options = []
     if below:
         start = min(below, key=lambda r: r.y)
-        options.append((start.y - cap.bottom, _stack(start, near, words, caps, cap, down=True)))
+        options.append((start.y - cap.bottom, _stack(start, near, by_top, caps, cap, down=True)))
     if above:
         start = max(above, key=lambda r: r.y)
-        options.append((cap.top - start.y, _stack(start, near, words, caps, cap, down=False)))
+        options.append((cap.top - start.y, _stack(start, near, by_top, caps, cap, down=False)))
     for _, stack in sorted(options, key=lambda o: o[0]):
         if len(stack) < 2:
             continue
         top, bottom = stack[0].y, stack[-1].y
         x0 = min(r.x0 for r in stack if r.width >= 0.8 * max(s.width for s in stack))
         x1 = max(r.x1 for r in stack)
-        inside = [w for w in words if w[1] >= top - 1 and w[3] <= bottom + 1 and w[0] >= x0 - 3 and w[2] <= x1 + 3]
+        inside = [w for w in by_top.between(top - 1, bottom + 1) if w[0] >= x0 - 3 and w[2] <= x1 + 3]
         rows = rows_of(inside)
         if sum(r.is_data for r in rows) < 2:
             continue
-        notes = _footnotes(words, x0, x1, bottom) if stack[0].y > cap.bottom else []
+        notes = _footnotes(by_top.words, x0, x1, bottom) if stack[0].y > cap.bottom else []
         inner = [r for r in rules if top - 1 <= r.y <= bottom + 1 and r.x0 >= x0 - 3 and r.x1 <= x1 + 3]
         return Region(cap, rows, inner, [], x0, x1, top, bottom, True, notes)
     return None
@@ -263,7 +283,7 @@ def _overlap(rule: Rule, cap: Caption) -> bool:
 
 
 def _stack(
-    start: Rule, rules: list[Rule], words: list[Word], caps: list[Caption], cap: Caption, down: bool
+    start: Rule, rules: list[Rule], by_top: _ByTop, caps: list[Caption], cap: Caption, down: bool
 ) -> list[Rule]:
     """The rules of one table walking away from its caption: as wide as the first (or inside its width), until
     a caption, a line of prose or a wide empty gap comes between two rules."""
@@ -279,9 +299,7 @@ def _stack(
                 break  # another table's rule
             continue
         a, b = sorted((last.y, r.y))
-        between = [
-            w for w in words if w[1] >= a - 1 and w[3] <= b + 1 and w[0] >= start.x0 - 3 and w[2] <= start.x1 + 3
-        ]
+        between = [w for w in by_top.between(a - 1, b + 1) if w[0] >= start.x0 - 3 and w[2] <= start.x1 + 3]
         if any(c is not cap and a - 1 <= c.top <= b for c in caps):
             break
         rows = rows_of(between)
