@@ -181,3 +181,12 @@ def test_a_cell_of_two_values_under_two_metrics_gives_both() -> None:
     ex = run(INTRO, page_of(table), tables=[table])
     own = {(r.metric, r.value, r.setting) for r in ex.results if r.model == "RetiNet"}
     assert own == {("psnr", 38.62, "×2"), ("ssim", 0.9813, "×2"), ("psnr", 32.05, "×4"), ("ssim", 0.9413, "×4")}
+
+
+def test_a_metric_word_inside_a_dataset_name_is_no_metric() -> None:
+    from litextract.extract.offline_results import metric_in
+    from litextract.vocab import vocabulary
+
+    v = vocabulary()
+    assert metric_in("Kvasir SEG", v) is None and metric_in("Kvasir-SEG", v) is None
+    assert metric_in("SEG", v) is not None and metric_in("SEG", v).name == "seg"  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from functools import cached_property
 from litextract.document import Document
 from litextract.extract.offline_text import Sentence
 from litextract.text import to_float
-from litextract.vocab import Entry, Vocabulary
+from litextract.vocab import Entry, Mention, Vocabulary
 
 _SPLIT_WORDS = [
     ("external", re.compile(r"\bexternal(?:ly)?\b[- ](?:validation|validated|test|testing|cohort|dataset|data|set)|"
@@ -159,13 +159,25 @@ def label_split(text: str) -> str | None:
 
 
 def metric_in(text: str, vocab: Vocabulary) -> Entry | None:
-    """The metric a label names: the first one, not one inside a compound word ("Pre-training")."""
-    for m in vocab.finder("metric").find(text):
+    """The metric a label names: the first one, not one inside a compound word ("Pre-training") or inside a
+    dataset's name ("Kvasir SEG")."""
+    for m in outside_names(vocab.finder("metric").find(text), text, vocab):
         before, after = text[: m.start], text[m.end :]
         if re.search(r"[A-Za-z]-$", before) or re.match(r"^-[a-z]{3,}", after):
             continue
         return m.entry
     return None
+
+
+def outside_names(mentions: list[Mention], text: str, vocab: Vocabulary) -> list[Mention]:
+    """The metric mentions of `text` that are not part of a dataset's name in it ("SEG" in "Kvasir SEG")."""
+    if not mentions:
+        return mentions
+    names = vocab.finder("dataset").find(text)
+    return [
+        m for m in mentions
+        if not any(d.start <= m.start and m.end <= d.end and d.end - d.start > m.end - m.start for d in names)
+    ]
 
 
 def dataset_in(text: str, ctx: Context) -> str | None:

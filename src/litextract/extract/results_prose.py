@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litextract.extract.offline_results import Context, dataset_in, efficiency, scaled, split_of
+from litextract.extract.offline_results import Context, dataset_in, efficiency, outside_names, scaled, split_of
 from litextract.extract.offline_text import Sentence, abstract_end, window
 from litextract.records import Evidence, Result
 from litextract.vocab import Entry, Mention
@@ -75,7 +75,10 @@ def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
             if names:
                 recent = (recent + names)[-4:]
             continue
-        mentions = [m for m in metrics[i] if m.text.casefold() not in _AMBIGUOUS or _OWN.search(s.text)]
+        mentions = [
+            m for m in outside_names(metrics[i], s.text, ctx.vocab)
+            if m.text.casefold() not in _AMBIGUOUS or _OWN.search(s.text)
+        ]
         found = _read(s.text, mentions) if mentions else []
         if found:
             results += _results(s, i, found, ctx, recent, sents, i in headline_idx)
