@@ -17,7 +17,7 @@ from litextract.vocab import Entry, Mention, Vocabulary
 _SPLIT_WORDS = [
     ("external", re.compile(r"\bexternal(?:ly)?\b[- ](?:validation|validated|test|testing|cohort|dataset|data|set)|"
                             r"\bindependent (?:test|validation|external) (?:set|cohort|dataset)|"
-                            r"\bcross[- ]dataset", re.I)),
+                            r"\bcross[- ](?:dataset|training)", re.I)),
     ("cross-validation", re.compile(r"cross[- ]?validat|\b\d+[- ]fold\b|\b(?:five|ten|three|four)[- ]fold\b|"
                                     r"leave[- ]one[- ]\w+[- ]out", re.I)),
     ("validation", re.compile(r"\bvalidation (?:set|data|phase|split|subset|cohort|cases|images|scans)\b|"
@@ -32,6 +32,7 @@ _SPLIT_HINTS = (
     "cross", "fold", "leave", "external", "independent", "validation", "val set", "val. set", "test", "held", "hold",
     "train",
 )
+_FOLDS = re.compile(r"\bfolds?\b", re.I)
 _LABEL_SPLITS = [  # a table label that is only a split's name ("Val", "Test set", "5-fold CV")
     ("cross-validation", re.compile(r"^(?:\d+[- ]fold(?: cv| cross[- ]validation)?|cv|cross[- ]validation)$", re.I)),
     ("validation", re.compile(r"^(?:val|valid|validation|dev)(?:\.| set| data)?$", re.I)),
@@ -83,10 +84,11 @@ class Context:
         return [[m.entry.name for m in ms if m.entry.name in self.datasets] for ms in found]
 
     @cached_property
-    def splits(self) -> dict[str | None, str]:
-        """The split the paper reports each dataset's results on (key None: the paper's own default), from the
-        sentences of its setup: "5-fold cross-validation", "12 cases for validation", "external test set". A
-        sentence's split goes to the datasets it names, else to the last one named in the sentences before it."""
+    def split_counts(self) -> dict[str | None, dict[str, int]]:
+        """How often the sentences of the paper's setup name each split, per dataset (key None: the whole paper):
+        "5-fold cross-validation", "12 cases for validation", "external test set". A sentence's splits go to the
+        datasets it names, else to the last one named in the sentences before it. The test or validation set of
+        a sentence about folds ("each fold in turn is the test set") is a cross-validation's."""
         counts: dict[str | None, dict[str, int]] = {}
         recent: list[str] = []
         for s, names in zip(self.sents, self.sentence_datasets, strict=True):
@@ -97,30 +99,41 @@ class Context:
                 recent = (recent + names)[-3:]
             if not found:
                 continue
+            if found & {"test", "validation"} and _FOLDS.search(s.text):
+                found = (found - {"test", "validation"}) | {"cross-validation"}
             for name in [None, *(dict.fromkeys(names) if names else recent[-1:])]:
                 for split in found:
                     counts.setdefault(name, {}).setdefault(split, 0)
                     counts[name][split] += 1
+        return counts
+
+    @cached_property
+    def splits(self) -> dict[str | None, str]:
+        """The split the paper reports each dataset's results on (key None: the paper's own default)."""
         out: dict[str | None, str] = {}
-        for name, c in counts.items():
-            c.pop("train", None)
-            c.pop("external", None)  # an external test set is named beside the internal one: never the default
-            if not c:
-                continue
-            # a paper that cross-validates and names a test set rarely reports CV figures only; one that
-            # validates on a validation set without a test set reports validation figures
-            if c.get("test") and c.get("cross-validation", 0) <= 2 * c["test"]:
+        for name, counts in self.split_counts.items():
+            test, cv, val = (counts.get(k, 0) for k in ("test", "cross-validation", "validation"))
+            # (a training set is not where results are reported; an external test set is named beside the
+            # internal one: neither is the default) a paper that cross-validates and names a test set rarely
+            # reports CV figures only; between cross-validation and a validation set, the one it names more
+            if test and cv <= 2 * test:
                 out[name] = "test"
-            elif c.get("cross-validation"):
+            elif cv and val <= cv:
                 out[name] = "cross-validation"
-            elif c.get("validation"):
+            elif val:
                 out[name] = "validation"
-            elif c.get("test"):
+            elif test:
                 out[name] = "test"
         return out
 
-    def split_for(self, dataset: str | None) -> str | None:
-        return self.splits.get(dataset) or self.splits.get(None)
+    def split_for(self, dataset: str | None, stated: str | None = None) -> str | None:
+        """The split of a result on `dataset`: the one its table or sentence states, else the paper's for the
+        dataset. Results stated on a training set the paper cross-validates on are cross-validation figures."""
+        if stated == "train" and (self.split_counts.get(dataset) or self.split_counts.get(None, {})).get(
+            "cross-validation"
+        ):
+            return "cross-validation"
+        return stated or self.splits.get(dataset) or self.splits.get(None)
 
 
 def split_of(text: str) -> str | None:

@@ -162,7 +162,7 @@ def _results(
                 metric=f.metric.name,
                 value=value,
                 as_printed=f.number + ("%" if f.percent else ""),
-                split=split_of(s.text) or ctx.split_for(dataset),
+                split=ctx.split_for(dataset, split_of(s.text)),
                 source="cited" if cited else "paper",
                 proposed=model in ctx.proposed or model == "proposed method",
                 headline=headline and not cited and not efficiency(f.metric)

@@ -468,7 +468,7 @@ def _values(table: Table, rows: list[_Row], cols: list[_Column], ctx: Context) -
             if col is None or col.metric is None or not cell:
                 continue
             dataset = col.dataset or row.dataset or dataset_row or caption_dataset or ctx.single_dataset
-            split = col.split or row.split or caption_split or ctx.split_for(dataset)
+            split = ctx.split_for(dataset, col.split or row.split or caption_split)
             setting = [*row.setting, *col.setting]
             if role == "ablation":
                 setting.insert(0, "ablation")
@@ -659,7 +659,7 @@ def _read_transposed(
                     printed=printed,
                     metric=entry,
                     dataset=dataset,
-                    split=col.split or caption_split or ctx.split_for(dataset),
+                    split=ctx.split_for(dataset, col.split or caption_split),
                     target=None,
                     setting="ablation" if role == "ablation" else None,
                     backbone=None,
