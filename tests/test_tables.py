@@ -222,3 +222,23 @@ def test_a_table_continued_on_the_next_page_keeps_its_header(tmp_path: Path) -> 
     ex = process(parse(tmp_path / "t.pdf"), [OfflineExtractor()])
     got = {(r.model, r.metric, r.value) for r in ex.results}
     assert got >= {("LiverNet", "dice", 0.88), ("SegNet", "dice", 0.79)}
+
+
+def test_stacked_tables_under_one_caption_each_take_their_title_line(tmp_path: Path) -> None:
+    doc, (t,) = pdf_pages(tmp_path / "t.pdf")
+    t.text(60, 80, "Table 2. Image quality of the synthetic scans of each generator.")
+    t.hrule(60, 400, 90)
+    y = 102
+    for title, values in (("Fréchet Inception Distance (FID)", ["24.6", "30.1"]),
+                          ("Kernel Inception Distance (KID)", ["0.0021", "0.0047"])):
+        t.centred(y, [(60, 400, title)])
+        t.row(y + 12, [(62, "Generator"), (250, "Original"), (330, "Noisy")])
+        t.row(y + 24, [(62, "ScanGAN (ours)"), (250, values[0]), (330, values[1])])
+        t.row(y + 36, [(62, "CycleGAN [7]"), (250, "31.5" if title.startswith("F") else "0.0063"), (330, "40.2")])
+        y += 52
+    t.hrule(60, 400, y - 8)
+    write_prose(t, y + 20)
+    doc.save(tmp_path / "t.pdf")
+    ex = process(parse(tmp_path / "t.pdf"), [OfflineExtractor()])
+    got = {(r.model, r.metric, r.value, r.setting) for r in ex.results if r.model == "ScanGAN"}
+    assert ("ScanGAN", "kid", 0.0021, "Original") in got and ("ScanGAN", "fid", 24.6, "Original") in got

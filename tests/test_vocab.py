@@ -245,6 +245,11 @@ def test_short_metric_names_count_as_labels_or_near_metric_words() -> None:
     assert names("metric", "RQ2: does pretraining help on small cohorts?") == []
 
 
+def test_a_metric_acronym_counts_in_the_plural_and_a_word_does_not() -> None:
+    assert names("metric", "with AUCs of 0.91 and 0.88 and FIDs of 10.8 and 3.5") == ["auc", "fid"]
+    assert names("metric", "the feature maps of the encoder") == []
+
+
 @pytest.mark.parametrize(
     ("text", "venue", "kind"),
     [

@@ -131,6 +131,7 @@ class MentionFinder:
 
     def __init__(self, entries: list[Entry], kind: str = "dataset") -> None:
         self._context = _CONTEXT.get(kind, _CONTEXT["dataset"])
+        plural = kind == "metric"  # a metric's acronym also counts with a plural s
         forms: dict[str, Entry] = {}
         contextual: set[str] = set()
         for entry in entries:
@@ -158,6 +159,8 @@ class MentionFinder:
                 entry = forms[form]
                 as_written = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
                 body = _pattern(form if as_written else form.lower())
+                if plural and as_written and _ACRONYM.fullmatch(form):
+                    body += "s?"  # "AUCs of 0.91 and 0.88", "FIDs", "IoUs"
                 (exact if as_written else folded).append(f"(?P<f{len(self._entries)}>{body})")
                 if form in contextual:
                     self._contextual.add(len(self._entries))
@@ -165,7 +168,7 @@ class MentionFinder:
             self._source[head] = (_alternation(exact), _alternation(folded))
         letters = sorted((h for h in groups if h.isalpha()), key=len, reverse=True)
         digits = sorted((h for h in groups if h.isdigit()), key=len, reverse=True)
-        alternatives = [f"(?:{_trie(letters)})(?![a-z])"] if letters else []
+        alternatives = [f"(?:{_trie(letters)}){'s?' if plural else ''}(?![a-z])"] if letters else []
         alternatives += [f"(?:{_trie(digits)})(?![0-9])"] if digits else []
         self._heads = re.compile(f"(?<![0-9a-z])(?:{'|'.join(alternatives) or '(?!x)x'})")
 
@@ -183,7 +186,10 @@ class MentionFinder:
         for head in self._heads.finditer(folded):
             if head.start() < end:
                 continue
-            exact, ignore_case = self._compiled(head.group(0))
+            first = head.group(0)
+            if first not in self._source:  # a head with a plural s ("aucs")
+                first = first[:-1]
+            exact, ignore_case = self._compiled(first)
             found = [
                 (int((m.lastgroup or "f0")[1:]), m)
                 for m in (
@@ -260,6 +266,7 @@ def _search_texts(text: str) -> tuple[str, str]:
 
 
 _NOT_NAMES = {"other", "others"}
+_ACRONYM = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z]")  # two capitals or more, the last one closing it
 # the words near which a `needs_context` form stands as a name in running text, per kind (text in lower case)
 _CONTEXT: dict[str, re.Pattern[str]] = {
     "dataset": re.compile(

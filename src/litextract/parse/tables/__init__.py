@@ -41,7 +41,10 @@ def _blocks(rows: list[Row]) -> list[list[Row]]:
         if len(labels) >= 3 and row.x1 - row.x0 > 0.5 * (rows[i - 1].x1 - rows[i - 1].x0) and any(
             r.is_data for r in below
         ) and not rows[i - 1].text.endswith((",", "-")) and _spread(row):
-            cuts.append(i)
+            # a line of text between the rows of values and the second header is that table's title ("Kernel
+            # Inception Distance (KID)" over the second of two stacked tables)
+            title = i - 1 > cuts[-1] and not any(numeric(w[4]) for w in rows[i - 1].words) and rows[i - 2].is_data
+            cuts.append(i - 1 if title else i)
     return [rows[a:b] for a, b in zip(cuts, [*cuts[1:], len(rows)], strict=True)]
 
 
