@@ -213,3 +213,17 @@ def test_splits_from_the_setup_cross_validation_folds_training_sets_and_cross_tr
     assert by(ex.results, model="RetiNet", value=0.824).split == "cross-validation"
     assert by(ex.results, model="RetiNet", value=0.795).split == "validation"  # named more than any other
     assert by(ex.results, model="RetiNet", value=0.733).split == "external"  # trained on one, tested on another
+
+
+def test_a_results_table_naming_no_metric_takes_the_one_the_paper_evaluates_with() -> None:
+    setup = "3. Experiments\nWe evaluate the classification of every model via the area under the ROC curve.\n"
+    table = Table(
+        page=2, number="2", caption="Table 2. Classification performance on DRIVE and STARE.",
+        rows=[["Method", "DRIVE", "STARE"], ["U-Net [4]", "81.20", "80.10"], ["RetiNet", "84.70", "83.90"]],
+    )
+    ex = run(INTRO, setup, page_of(table), tables=[table])
+    own = by(ex.results, model="RetiNet", dataset="STARE")
+    assert (own.metric, own.value) == ("auc", 0.839)
+    # a generic phrase ("segmentation accuracy") names no metric to evaluate with: the table stays unread
+    vague = "3. Experiments\nWe evaluate the segmentation accuracy of every model with the annotations.\n"
+    assert run(INTRO, vague, page_of(table), tables=[table]).results == []

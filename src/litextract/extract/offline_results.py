@@ -33,6 +33,15 @@ _SPLIT_HINTS = (
     "train",
 )
 _FOLDS = re.compile(r"\bfolds?\b", re.I)
+_TASK_BEFORE = re.compile(
+    r"\b(?:segmentation|registration|detection|localization|localisation|reconstruction|tracking|diagnostic)\s+$",
+    re.I,
+)
+_EVALUATES = re.compile(  # "we evaluate … via the AUROC", "measured by", "evaluation metrics", "in terms of"
+    r"\b(?:evaluat\w*\b[^.;]{0,80}?\b(?:using|with|by|via|in terms of)|measured (?:by|with|using)|metrics?|"
+    r"in terms of)\b",
+    re.I,
+)
 _LABEL_SPLITS = [  # a table label that is only a split's name ("Val", "Test set", "5-fold CV")
     ("cross-validation", re.compile(r"^(?:\d+[- ]fold(?: cv| cross[- ]validation)?|cv|cross[- ]validation)$", re.I)),
     ("validation", re.compile(r"^(?:val|valid|validation|dev)(?:\.| set| data)?$", re.I)),
@@ -65,6 +74,21 @@ class Context:
     @property
     def single_dataset(self) -> str | None:
         return self.datasets[0] if len(self.datasets) == 1 else None
+
+    @cached_property
+    def evaluation_metric(self) -> Entry | None:
+        """The one metric the paper says it evaluates with ("we evaluate … via the AUROC"), if it names one only
+        (cost measures such as parameters or FLOPs aside)."""
+        names: dict[str, Entry] = {}
+        for s in self.sents:
+            cue = None if s.related else _EVALUATES.search(s.text)
+            if cue is None:
+                continue
+            for m in outside_names(self.vocab.finder("metric").find(s.text), s.text, self.vocab):
+                generic = _TASK_BEFORE.search(s.text, 0, m.start)  # "segmentation accuracy": no metric's name
+                if m.start >= cue.start() and not generic and not efficiency(m.entry):
+                    names[m.entry.name] = m.entry
+        return next(iter(names.values())) if len(names) == 1 else None
 
     @cached_property
     def table_mentions(self) -> dict[str, list[str]]:

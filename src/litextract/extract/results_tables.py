@@ -54,6 +54,7 @@ _MODEL_HEADER = re.compile(
     re.I,
 )
 _BACKBONE_HEADER = re.compile(r"\b(?:backbones?|encoders?|feature extractors?|base (?:model|network))\b", re.I)
+_RESULTS_CAPTION = re.compile(r"segmentation|\b(?:performance|results?|comparisons?|compared)\b", re.I)
 _TARGET_HEADER = re.compile(
     r"\b(?:class(?:es)?|category|categories|organs?|grades?|labels?|lesions?|structures?|regions?|tissues?|"
     r"types?|diseases?|findings?|fold|pathology|abnormalit(?:y|ies))\b",
@@ -243,8 +244,12 @@ def _read(table: Table, paths: list[tuple[str, ...]], ctx: Context) -> list[_Val
     if not header_metrics and len(stub_metrics) >= max(1, 0.5 * len([i for i in body if i not in sections])):
         return _read_transposed(table, grid, columns, stub, sections, ctx)
     caption_metric = metric_in(caption, ctx.vocab)
-    if not caption_metric and not header_metrics and re.search(r"segmentation", caption, re.I):
-        caption_metric = ctx.vocab.lookup("metric", "dice")  # the default segmentation metric when none is named
+    if not caption_metric and not header_metrics and _RESULTS_CAPTION.search(caption):
+        # a table of results whose header names no metric: the paper's only evaluation metric, else for
+        # segmentation Dice
+        caption_metric = ctx.evaluation_metric if table.header_rows else None
+        if not caption_metric and re.search(r"segmentation", caption, re.I):
+            caption_metric = ctx.vocab.lookup("metric", "dice")
     label_cols = _label_columns(columns, table.stub_cols)
     value_cols = [c for c in columns if c.index not in label_cols]
     if header_metrics:
