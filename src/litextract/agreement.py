@@ -30,6 +30,7 @@ from litextract.store.decisions import Decision, by_item, describe, in_conflict,
 from litextract.store.queries import Row
 
 VALUE_KINDS = ("dataset", "model", "result")
+ID_DIGITS = 8  # of a paper or record id in a conflict's id (`resolve` takes any unique prefix)
 
 
 def cohen_kappa(first: Sequence[Any], second: Sequence[Any]) -> float | None:
@@ -130,7 +131,7 @@ def conflicts(
         paper = queries.paper(con, found[0].paper_id) or {}
         out.append(
             {
-                "id": f"{subject}/{item}",
+                "id": conflict_id(subject, item),
                 "subject": subject,
                 "item_id": item,
                 "paper_id": found[0].paper_id,
@@ -142,6 +143,12 @@ def conflicts(
             }
         )
     return out
+
+
+def conflict_id(subject: str, item: str) -> str:
+    """A conflict's id for `litextract resolve`: 'abstract/<paper>', 'full-text/<paper>', 'field:NAME/<paper>',
+    'result/<record>', ..."""
+    return f"{subject.removeprefix('screening:')}/{item[:ID_DIGITS]}"
 
 
 def _what(con: duckdb.DuckDBPyConnection, subject: str, item: str) -> str:
@@ -161,16 +168,20 @@ def _what(con: duckdb.DuckDBPyConnection, subject: str, item: str) -> str:
 
 
 def resolve(
-    con: duckdb.DuckDBPyConnection, conflict_id: str, adopt: str, resolver: str, protocol: Protocol = SINGLE
+    con: duckdb.DuckDBPyConnection, conflict: str, adopt: str, resolver: str, protocol: Protocol = SINGLE
 ) -> bool:
     """Resolve a conflict by a consensus decision of `resolver` equal to reviewer `adopt`'s; False when that was the
     consensus already."""
-    subject, _, item = conflict_id.rpartition("/")
-    found = _all_decisions(con).get((subject, item))
-    if not found:
-        raise ProtocolError(f"{conflict_id}: no such item (ids are listed by `litextract agreement`)")
+    subject, _, prefix = conflict.rpartition("/")
+    if subject in STAGES:
+        subject = screening.stage_subject(subject)
+    items = [v for (s, item), v in _all_decisions(con).items() if s == subject and prefix and item.startswith(prefix)]
+    if len(items) != 1:
+        problem = "no such item" if not items else "several items have this id"
+        raise ProtocolError(f"{conflict}: {problem} (ids are listed by `litextract agreement`)")
+    found = items[0]
     chosen = [d for d in found if d.reviewer == adopt and not d.consensus]
     if not chosen:
         names = ", ".join(sorted({d.reviewer for d in found if not d.consensus}))
-        raise ProtocolError(f"{conflict_id}: {adopt!r} did not decide it (reviewers: {names})")
+        raise ProtocolError(f"{conflict}: {adopt!r} did not decide it (reviewers: {names})")
     return store_decisions.adopt(con, chosen[0], resolver, protocol)
