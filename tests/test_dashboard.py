@@ -169,6 +169,7 @@ def test_review_actions_from_the_queue_are_persisted_with_audit(sample: tuple[Pa
     chexnet = pick(at, db, "model: CheXNet")
     at.button(key=f"accept_{chexnet}").click().run()
     third = pick(at, db, "dataset: ChestX-ray14")
+    at.button(key=f"edit_button_{third}").click().run()  # the edit form opens (shortcut E)
     at.text_input(key=f"edit_{third}_size_text").set_value("112,120 frontal-view images")
     next(b for b in at.button if b.label == "Save edit").click().run()
     assert not at.exception and at.metric[0].value == "8"

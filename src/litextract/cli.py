@@ -234,9 +234,10 @@ def export(
 
     if out.exists() and not out.is_dir():
         raise fail(f"{out}: is a file, not a folder; give --out a folder")
+    protocol = settings_from(db=db).protocol()
     with _read(db) as con:
         try:
-            written = write_tables(con, out)
+            written = write_tables(con, out, protocol)
         except OSError as exc:
             raise fail(f"{exc.filename or out}: cannot write the export: {exc.strerror or exc}") from exc
     if as_json:

@@ -80,7 +80,7 @@ def paper_page(paper_id: str) -> None:
     if checks:
         st.subheader("Verification runs")
         tables.show(pd.DataFrame(checks))
-    history = data.read("reviews", paper_id=paper_id)
+    history = data.audit_trail(paper_id=paper_id)
     if history:
         st.subheader("Review history")
         tables.show(pd.DataFrame(history))

@@ -98,6 +98,24 @@ def in_conflict(decisions: Sequence[Decision]) -> bool:
     return len({d.outcome for d in decisions}) > 1
 
 
+def visible(decisions: Sequence[Decision], protocol: Protocol = SINGLE) -> bool:
+    """Whether a reviewer may see the others' decisions on an item: always, unless the review is blind and two
+    reviewers have not both decided it (nor a consensus settled it)."""
+    if not protocol.blind or any(d.consensus for d in decisions):
+        return True
+    return len({d.reviewer for d in decisions if not d.consensus}) >= 2
+
+
+def others(
+    con: duckdb.DuckDBPyConnection, subject: str, item_id: str, reviewer: str, protocol: Protocol = SINGLE
+) -> list[str]:
+    """The other reviewers' decisions on an item, in words ('bo: reject'), unless blind review hides them."""
+    found = load(con, [subject], [item_id])
+    if not visible(found, protocol):
+        return []
+    return [f"{d.reviewer}: {describe(d)}" for d in found if d.reviewer != reviewer or d.consensus]
+
+
 def latest(decisions: Iterable[Decision]) -> Decision:
     return max(decisions, key=lambda d: (d.decided_at or datetime.min, d.reviewer))
 
@@ -107,6 +125,16 @@ def decided_by(decision: Decision, decisions: Sequence[Decision]) -> str:
     if decision.consensus:
         return f"consensus: {decision.reviewer}"
     return "; ".join(sorted({d.reviewer for d in decisions if not d.consensus and d.outcome == decision.outcome}))
+
+
+def deciders(con: duckdb.DuckDBPyConnection, subject: str, protocol: Protocol = SINGLE) -> dict[str, str]:
+    """Who settled each item of `subject` (`decided_by`), by item id; items not settled are left out."""
+    out = {}
+    for (_, item), found in by_item(load(con, [subject])).items():
+        decision = settled(found, protocol)
+        if decision is not None:
+            out[item] = decided_by(decision, found)
+    return out
 
 
 # --- the decisions table

@@ -474,13 +474,16 @@ def record(con: duckdb.DuckDBPyConnection, kind: str, record_id: str) -> Row | N
     return found[0] if found else None
 
 
-def reviews(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500) -> list[Row]:
-    """The review audit trail, newest first."""
+def reviews(
+    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500, reviewer: str | None = None
+) -> list[Row]:
+    """The review audit trail, newest first (only `reviewer`'s actions when given: blind review)."""
     return rows(
         con,
         "SELECT review_id, reviewed_at, reviewer, kind, action, record_id, paper_id, old_value, new_value"
-        " FROM reviews WHERE ? IS NULL OR paper_id = ? ORDER BY review_id DESC LIMIT ?",
-        [paper_id, paper_id, limit],
+        " FROM reviews WHERE (? IS NULL OR paper_id = ?) AND (? IS NULL OR reviewer = ?)"
+        " ORDER BY review_id DESC LIMIT ?",
+        [paper_id, paper_id, reviewer, reviewer, limit],
     )
 
 

@@ -29,6 +29,7 @@ from litextract.store.decisions import (
     settled,
     summary,
     value_text,
+    visible,
 )
 from litextract.store.queries import Row, rows
 
@@ -141,19 +142,9 @@ def state(decisions: list[Decision], protocol: Protocol) -> tuple[Decision | Non
     return None, "pending" if decisions else ""
 
 
-def visible(decisions: list[Decision], protocol: Protocol) -> bool:
-    """Whether a reviewer may see the others' decisions on an item: always, unless the review is blind and two
-    reviewers have not both decided it."""
-    return (
-        not protocol.blind
-        or len({d.reviewer for d in decisions if not d.consensus}) >= 2
-        or any(d.consensus for d in decisions)
-    )
-
-
 def column(stage: str) -> str:
-    """The column name of a stage in tables and CSVs: abstract, full_text."""
-    return stage.replace("-", "_")
+    """The column name of a stage's decision in tables and CSVs: abstract_screening, full_text_screening."""
+    return f"{stage.replace('-', '_')}_screening"
 
 
 def screening_table(
@@ -191,7 +182,7 @@ def to_screen(table: list[Row], stage: str, reviewer: str, protocol: Protocol = 
     name = column(stage)
     out = []
     for row in table:
-        if stage == "full-text" and row["abstract"] != "include":
+        if stage == "full-text" and row[column("abstract")] != "include":
             continue
         if row[f"{name}_mine"] is not None or row[name] in ("include", "exclude", "maybe", "conflict"):
             continue
