@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from litextract.dashboard import data
+from litextract.protocol import ProtocolError
 from litextract.store import decisions
 from litextract.store.decisions import EDITABLE, PAPER_FIELDS, ReviewError
 
@@ -30,19 +31,26 @@ def applied(action: str, kind: Any, record_id: str, changes: dict[str, Any] | No
         return False
 
 
+def attempt(done: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+    """`data.write(function, ...)`; `done` (or the reason it was refused) is shown on the next run."""
+    try:
+        data.write(function, *args, **kwargs)
+    except (ReviewError, ProtocolError) as exc:
+        st.session_state[_DONE] = ("error", str(exc))
+        return False
+    st.session_state[_DONE] = ("success", done)
+    return True
+
+
 def accept_all(kind: Any, record_ids: list[str]) -> None:
     """Accept every one of these values (each its own decision and audit row), e.g. one table's results."""
-    try:
-        who, protocol = data.reviewer(), data.protocol()
+    who, protocol = data.reviewer(), data.protocol()
 
-        def accept(con: Any) -> None:
-            for rid in record_ids:
-                decisions.accept(con, kind, rid, who, protocol=protocol)
+    def accept(con: Any) -> None:
+        for rid in record_ids:
+            decisions.accept(con, kind, rid, who, protocol=protocol)
 
-        data.write(accept)
-        st.session_state[_DONE] = ("success", f"{len(record_ids)} {kind}s accepted")
-    except ReviewError as exc:
-        st.session_state[_DONE] = ("error", str(exc))
+    attempt(f"{len(record_ids)} {kind}s accepted", accept)
 
 
 def show_outcome() -> None:

@@ -245,7 +245,7 @@ def field_values(
                 "field": field.name,
                 "type": field.type,
                 "value": value_text(d.value) if d else word,
-                "mine": mine[0].value if mine else None,
+                "mine": value_text(mine[0].value) if mine else None,
                 "others": "; ".join(f"{x.reviewer}: {describe(x)}" for x in others) or None,
                 "decided_by": decided_by(d, found) if d else None,
             }
