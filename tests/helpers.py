@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import numpy as np
 
+from litextract.document import Document, Page
 from litextract.grounding import ground
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.records import Dataset, DatasetSize, Evidence, Extraction, Model, Paper, Result
@@ -194,3 +198,10 @@ def separable_npz(path: Path, n_train: int = 160, n_test: int = 60, side: int = 
         arrays[f"{part}_images"], arrays[f"{part}_labels"] = images, labels[:, None]
     np.savez(path, **arrays)
     return path
+
+
+def store_header(con: duckdb.DuckDBPyConnection, file: str, **paper: Any) -> str:
+    """Save a paper with this header (no records) as if `file` had been ingested; returns its paper_id."""
+    sha = hashlib.sha256(file.encode()).hexdigest()
+    doc = Document(file=file, path=f"/papers/{file}", sha256=sha, n_pages=1, pages=[Page(number=1, text="x")])
+    return save_paper(con, doc, Extraction(paper=Paper(**paper)))

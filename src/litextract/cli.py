@@ -678,6 +678,10 @@ def screen(
         raise fail("name the papers to screen (REF ...) or --flagged FLAG", 2)
     settings = settings_from(db=db)
     protocol = settings.protocol()
+    try:
+        exclude = protocol.reason(exclude) if exclude is not None else None
+    except ProtocolError as exc:
+        raise fail(str(exc), 2) from exc
     with _read(db) as con:
         ids, missing = queries.find_papers(con, refs) if refs else ([], [])
         try:
