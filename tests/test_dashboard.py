@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pymupdf
 import pytest
-from helpers import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
+from helpers import CHEST_TITLE, PAGES, PANCREAS_TITLE, build_sample_db, open_view
 from streamlit.testing.v1 import AppTest
 
 from litextract.dashboard import downloads, pdf_page, upload
@@ -24,9 +24,6 @@ from litextract.ingest import ingest
 from litextract.settings import Settings
 from litextract.store import connect, queries
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-PAGES = "src/litextract/dashboard/pages"
-
 
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
@@ -34,18 +31,6 @@ def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[
     monkeypatch.setenv("LITEXTRACT_DB", str(db))
     monkeypatch.setenv("LITEXTRACT_REVIEWER", "dr-ada")
     return db, ids
-
-
-def open_view(view: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.run()
-    if view != "overview":
-        at.switch_page(f"{PAGES}/{VIEWS[view][2]}.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_each_page_file_is_named_after_the_module_that_renders_it() -> None:

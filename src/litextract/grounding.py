@@ -22,6 +22,7 @@ from litextract.records import Evidence, Extraction
 from litextract.text import figures, fold
 
 THRESHOLD = 92.0
+_FUZZY_MIN = 20  # characters a quote needs before `quote_bbox` looks for it approximately
 
 
 def quote_score(quote: str, page_text: str) -> float:
@@ -44,8 +45,9 @@ def quote_score(quote: str, page_text: str) -> float:
 
 def quote_bbox(quote: str, page: Page) -> BBox | None:
     """Where `quote` is on the page: the union of the text blocks its occurrence spans (verbatim once both are
-    folded, else where the grounding alignment puts it). None when the page has no blocks, the quote is not in
-    them, or it is printed more than once (a bare number in several cells: only the extractor knows which)."""
+    folded, else, for a quote of some length, where the grounding alignment puts it). None when the page has no
+    blocks, the quote is not in them, or it is printed more than once (a bare number in several cells: only the
+    extractor knows which)."""
     q = fold(quote)
     parts, spans, at = [], [], 0
     for block in page.blocks:
@@ -62,6 +64,8 @@ def quote_bbox(quote: str, page: Page) -> BBox | None:
         return None
     if found:
         start, end = found[0]
+    elif len(q) < _FUZZY_MIN:
+        return None  # a short quote (a number) is found as printed or not at all
     else:
         alignment = fuzz.partial_ratio_alignment(q, joined, score_cutoff=THRESHOLD)
         if alignment is None:

@@ -84,20 +84,20 @@ def screen_one(todo: list[dict[str, Any]], stage: str) -> None:
         st.caption(f"Other reviewers: {others}")
     nav.link("papers", "Open the paper", paper=paper["paper_id"])
     protocol = data.protocol()
-    reason = st.selectbox("Reason to exclude", list(protocol.exclusion_reasons), key="screen_reason")
+    st.selectbox("Reason to exclude", list(protocol.exclusion_reasons), key="screen_reason")
     include, maybe, exclude, skip = st.columns(4)
     pid = paper["paper_id"]
     include.button(
         "Include", key=f"include_{pid}", type="primary", icon=":material/check:", width="stretch", shortcut="I",
-        on_click=_decide, args=(pid, stage, "include", None, following),
+        on_click=_decide, args=(pid, stage, "include", following),
     )  # fmt: skip
     maybe.button(
         "Maybe", key=f"maybe_{pid}", icon=":material/help:", width="stretch", shortcut="M",
-        on_click=_decide, args=(pid, stage, "maybe", None, following),
+        on_click=_decide, args=(pid, stage, "maybe", following),
     )  # fmt: skip
     exclude.button(
         "Exclude", key=f"exclude_{pid}", icon=":material/close:", width="stretch", shortcut="X",
-        on_click=_decide, args=(pid, stage, "exclude", reason, following),
+        on_click=_decide, args=(pid, stage, "exclude", following),
     )  # fmt: skip
     skip.button(
         "Next", key=f"skip_{pid}", icon=":material/skip_next:", width="stretch", shortcut="N",
@@ -110,7 +110,8 @@ def _select(paper_id: str | None) -> None:
         st.session_state[_SELECTED] = paper_id
 
 
-def _decide(paper_id: str, stage: str, decision: str, reason: str | None, following: str | None) -> None:
+def _decide(paper_id: str, stage: str, decision: str, following: str | None) -> None:
+    reason = st.session_state.get("screen_reason") if decision == "exclude" else None  # as chosen when clicked
     said = decision + (f" ({reason})" if reason else "")
     done = attempt(
         f"{stage}: {said}",
@@ -139,7 +140,7 @@ def bulk(table: list[dict[str, Any]], stage: str) -> None:
         reasons = list(protocol.exclusion_reasons)
         guess = flag.replace("-", " ")
         reason = st.selectbox(
-            "Reason", reasons, index=reasons.index(guess) if guess in reasons else 0, key="bulk_reason",
+            "Reason", reasons, index=reasons.index(guess) if guess in reasons else 0, key=f"bulk_reason_{flag}",
             disabled=decision != "exclude",
         )  # fmt: skip
         st.caption(f"{len(found)} papers flagged {flag} that you have not screened at this stage:")
