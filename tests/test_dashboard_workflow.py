@@ -3,6 +3,7 @@ extraction form and the review queue (the selector follows the value shown; unce
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -95,7 +96,9 @@ def test_prisma_view_draws_the_flow_and_the_agreement(sample: tuple[Path, dict[s
         screening.screen(con, [ids["chest"]], "abstract", "include", "cy")
         screening.screen(con, [ids["pancreas"]], "abstract", "exclude", "bo", reason="duplicate")
     at = open_view("prisma")
-    svg = at.get("html")[0].proto.body
+    url = at.get("image")[0].proto.imgs[0].url
+    assert url.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(url.partition(",")[2]).decode()
     assert svg.startswith("<svg") and "Records excluded (n = 1)" in svg and "Records screened (n = 2)" in svg
     assert [b.label for b in at.get("download_button")] == ["Flow diagram (SVG)"]
     measures = at.dataframe[0].value.set_index("measure")

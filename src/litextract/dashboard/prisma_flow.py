@@ -15,7 +15,7 @@ def render() -> None:
     counts = flow.counts()
     diagram = prisma.svg(counts)
     with st.container(border=True, key="prisma_diagram"):
-        st.html(diagram)
+        st.image(diagram, caption="PRISMA 2020 flow diagram")
     st.download_button(
         "Flow diagram (SVG)",
         diagram,
