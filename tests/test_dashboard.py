@@ -25,14 +25,6 @@ from litextract.settings import Settings
 from litextract.store import connect, queries
 
 
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
-    db, ids = build_sample_db(tmp_path)
-    monkeypatch.setenv("LITEXTRACT_DB", str(db))
-    monkeypatch.setenv("LITEXTRACT_REVIEWER", "dr-ada")
-    return db, ids
-
-
 def test_each_page_file_is_named_after_the_module_that_renders_it() -> None:
     for _, _, module in VIEWS.values():
         script = (Path(PAGES) / f"{module}.py").read_text()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from helpers import build_sample_db, open_view
+from helpers import open_view
 
 from litextract.dashboard import pdf_page
 from litextract.document import Block, Page
@@ -20,14 +20,6 @@ FIELDS = [
     {"name": "external_validation", "type": "bool"},
     {"name": "code", "type": "choice", "values": ["yes", "no"]},
 ]
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
-    db, ids = build_sample_db(tmp_path)
-    monkeypatch.setenv("LITEXTRACT_DB", str(db))
-    monkeypatch.setenv("LITEXTRACT_REVIEWER", "ada")
-    return db, ids
 
 
 def test_screening_view_records_a_decision_and_moves_on(sample: tuple[Path, dict[str, str]]) -> None:
@@ -45,7 +37,7 @@ def test_screening_view_records_a_decision_and_moves_on(sample: tuple[Path, dict
     assert at.success[0].value == "abstract: exclude (not medical imaging)"
     assert "Nothing left for you to screen" in at.success[1].value
     with connect(db, read_only=True) as con:
-        table = {r["paper_id"]: r for r in screening.screening_table(con, reviewer="ada")}
+        table = {r["paper_id"]: r for r in screening.screening_table(con, reviewer="dr-ada")}
     assert (table[ids["pancreas"]]["abstract_screening"], table[ids["chest"]]["abstract_screening_reason"]) == (
         "include",
         "not medical imaging",
@@ -68,7 +60,7 @@ def test_bulk_screening_needs_the_list_confirmed(sample: tuple[Path, dict[str, s
     assert at.success[0].value == "2 papers, abstract: exclude (not deep learning)"
     assert not at.checkbox(key="bulk_confirm").value  # a second bulk decision is confirmed again
     with connect(db, read_only=True) as con:
-        table = screening.screening_table(con, reviewer="ada")
+        table = screening.screening_table(con, reviewer="dr-ada")
     assert {r["abstract_screening_reason"] for r in table} == {"not deep learning"}
 
 
@@ -86,7 +78,7 @@ def test_conflicts_view_resolves_by_adopting_a_decision(
     assert at.success[0].value.endswith("cy's decision adopted") and at.success[1].value == "No open conflicts."
     with connect(db, read_only=True) as con:
         found = decisions.load(con, ["screening:abstract"])
-    assert [(d.reviewer, d.consensus, d.decision) for d in found if d.consensus] == [("ada", True, "exclude")]
+    assert [(d.reviewer, d.consensus, d.decision) for d in found if d.consensus] == [("dr-ada", True, "exclude")]
 
 
 def test_prisma_view_draws_the_flow_and_the_agreement(sample: tuple[Path, dict[str, str]]) -> None:
@@ -117,10 +109,10 @@ def test_extraction_form_on_the_paper_page(
     next(b for b in at.button if b.label == "Save my answers").click().run()
     assert not at.exception and at.success[0].value == "2 fields saved"
     form = next(d.value for d in at.dataframe if "decided_by" in d.value.columns).set_index("field")
-    assert form.loc["external_validation", "value"] == "yes" and form.loc["code", "decided_by"] == "ada"
+    assert form.loc["external_validation", "value"] == "yes" and form.loc["code", "decided_by"] == "dr-ada"
     with connect(db, read_only=True) as con:
         stored = {(d.subject, d.reviewer): d.value for d in decisions.load(con, paper_id=ids["chest"])}
-    assert stored == {("field:external_validation", "ada"): True, ("field:code", "ada"): "no"}
+    assert stored == {("field:external_validation", "dr-ada"): True, ("field:code", "dr-ada"): "no"}
 
 
 def test_queue_selector_follows_the_next_value_after_each_action(sample: tuple[Path, dict[str, str]]) -> None:
