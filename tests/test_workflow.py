@@ -229,6 +229,8 @@ def test_custom_fields_are_filled_exported_and_counted_in_agreement(tmp_path: Pa
     assert "no extraction field 'licence'" in cli(db, "field", "p01.pdf", "licence", "MIT", env=env).output
     bad = cli(db, "prisma", env={"LITEXTRACT_FIELDS": '[{"name": "Has Code", "type": "bool"}]'})
     assert bad.exit_code == 2 and "setting fields.0.name" in bad.output
+    taken = cli(db, "prisma", env={"LITEXTRACT_FIELDS": '[{"name": "year", "type": "number"}]'})
+    assert taken.exit_code == 2 and "'year' is a column of papers.csv already" in taken.output
 
     found = ok(db, "agreement", "--json", env=env)
     measure = next(m for m in found["measures"] if m["measure"] == "field external_validation")

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from litextract.records import HEADER_FIELDS
+
 STAGES = ("abstract", "full-text")  # title/abstract screening, then full-text eligibility
 SCREEN_DECISIONS = ("include", "exclude", "maybe")
 VALUE_DECISIONS = ("accept", "edit", "reject")
@@ -37,6 +39,8 @@ class ProtocolError(ValueError):
 
 FieldType = Literal["bool", "choice", "text", "number"]
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# papers.csv's own columns (export.TABLES), which a custom field's column must not replace
+_TAKEN = {*HEADER_FIELDS, "paper_id", "file", "sha256", "n_pages", "n_datasets", "n_models", "n_results", "sources"}
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -54,6 +58,8 @@ class CustomField(BaseModel):
     def _identifier(cls, name: str) -> str:
         if not _NAME.match(name):
             raise ValueError(f"field name {name!r}: use lower-case letters, digits and _ (a CSV column name)")
+        if name in _TAKEN or name.startswith(("abstract_screening", "full_text_screening")):
+            raise ValueError(f"field name {name!r} is a column of papers.csv already; choose another")
         return name
 
     @model_validator(mode="after")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         default=False, description="two reviewers, each blind to the other's decisions until both decided"
     )
     fields: list[CustomField] = Field(default_factory=list, description="the review's own extraction fields")
+
+    @field_validator("fields")
+    @classmethod
+    def _distinct(cls, fields: list[CustomField]) -> list[CustomField]:
+        names = [f.name for f in fields]
+        if len(set(names)) < len(names):
+            raise ValueError(
+                f"two fields have one name: {', '.join(sorted(n for n in set(names) if names.count(n) > 1))}"
+            )
+        return fields
 
     # GROBID (optional second parser)
     grobid_url: str | None = Field(default=None, description="e.g. http://localhost:8070")
