@@ -396,23 +396,30 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_FILTERS = (
+    "($paper_id IS NULL OR t.paper_id = $paper_id) AND ($page IS NULL OR t.evidence_page = $page)"
+    " AND ($kind IS NULL OR $kind = '{kind}')"
+)
+
+
 def _queue_sql(dual: bool) -> str:
+    """The values to review with their `why` and `uncertainty` (each reason's condition evaluated once)."""
     parts = []
     for k, (table, label, detail) in _QUEUE.items():
         signals = UNCERTAINTY["*"] + UNCERTAINTY[k]
-        why = ", ".join(f"CASE WHEN {cond} THEN {_literal(reason)} END" for cond, _, reason in signals)
-        weight = " + ".join(f"CASE WHEN {cond} THEN {w} ELSE 0 END" for cond, w, _ in signals)
+        flags = ", ".join(f"({cond}) AS f{i}" for i, (cond, _, _) in enumerate(signals))
+        why = ", ".join(f"CASE WHEN f{i} THEN {_literal(reason)} END" for i, (_, _, reason) in enumerate(signals))
+        weight = " + ".join(f"CASE WHEN f{i} THEN {w} ELSE 0 END" for i, (_, w, _) in enumerate(signals))
         parts.append(
             f"SELECT '{k}' AS kind, t.record_id, t.paper_id, {label} AS label, {detail} AS detail, t.evidence_page,"
             f" t.evidence_quote, t.evidence_bbox, t.verified, t.score,"
             f" list_filter([{why}], lambda x: x IS NOT NULL) AS why, {weight} AS uncertainty"
-            f" FROM {table} t WHERE {_pending(k, dual)}"
+            f" FROM (SELECT t.*, {flags} FROM {table} t"
+            f" WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)}) t"
         )
     return (
         f"SELECT q.*, p.title, p.path, p.file FROM ({' UNION ALL '.join(parts)}) q"
         " JOIN reviewed_papers p USING (paper_id)"
-        " WHERE ($kind IS NULL OR q.kind = $kind) AND ($paper_id IS NULL OR q.paper_id = $paper_id)"
-        " AND ($page IS NULL OR q.evidence_page = $page)"
     )
 
 
@@ -445,8 +452,13 @@ def review_queue_size(
     reviewer: str | None = None,
     dual: bool = False,
 ) -> int:
+    """How many values `review_queue` has to show (no paging)."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {table} t WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)})"
+        for k, (table, _, _) in _QUEUE.items()
+    )
     found = con.execute(
-        f"SELECT count(*) FROM ({_queue_sql(dual)})",
+        f"SELECT {counts}",
         {"kind": kind, "paper_id": paper_id, "page": None} | ({"reviewer": reviewer or ""} if dual else {}),
     ).fetchone()
     return int(found[0]) if found else 0
