@@ -46,9 +46,9 @@ def test_known_dataset_used_twice_with_modality_size_and_grounded_evidence() -> 
     assert kits.evidence.page == 2 and kits.evidence.verified
 
 
-def test_dataset_named_once_in_related_work_is_not_recorded() -> None:
+def test_dataset_named_once_in_related_work_is_only_mentioned() -> None:
     d = doc(INTRO, "2. Related Work\nEarlier methods [3] were evaluated on LiTS.\n3. Methods\nWe train on our data.")
-    assert [x.name for x in run(d).datasets] == []
+    assert [(x.name, x.role) for x in run(d).datasets] == [("LiTS", "mentioned")]
 
 
 def test_year_pair_gives_both_datasets() -> None:

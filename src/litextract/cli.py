@@ -170,7 +170,7 @@ def show(
         record: dict[str, Any] = {
             "paper": paper,
             "files": queries.paper_files(con, paper["sha256"]),
-            "datasets": queries.datasets(con, pid, include_rejected=True),
+            "datasets": queries.datasets(con, pid, include_rejected=True, include_mentioned=True),
             "models": queries.models(con, pid, include_rejected=True),
             "results": queries.results(con, pid, include_rejected=True),
         }
@@ -184,7 +184,7 @@ def show(
     console.print(
         table(
             "datasets",
-            ["name", "modality", "body_part", "size_text", "tasks", *ev],
+            ["name", "role", "modality", "body_part", "size_text", "tasks", *ev],
             record["datasets"],
             {"evidence_quote": 50, "size_text": 30},
         )

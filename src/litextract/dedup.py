@@ -97,12 +97,13 @@ def _fill(a: Any, b: Any, names: Iterable[str]) -> dict[str, Any]:
 
 def _merge_dataset(a: Dataset, b: Dataset) -> Dataset:
     size = a.size.model_copy(update=_fill(a.size, b.size, ("patients", "scans", "images", "slices", "text")))
-    update = _fill(a, b, ("mention", "modality", "body_part", "public", "url"))
-    return a.model_copy(update={**update, "size": size, "tasks": sorted({*a.tasks, *b.tasks})})
+    update = _fill(a, b, ("mention", "modality", "body_part", "public", "url", "in_vocabulary"))
+    role = "used" if "used" in (a.role, b.role) else a.role
+    return a.model_copy(update={**update, "size": size, "tasks": sorted({*a.tasks, *b.tasks}), "role": role})
 
 
 def _merge_model(a: Model, b: Model) -> Model:
-    update = _fill(a, b, ("backbone", "task", "pretrained"))
+    update = _fill(a, b, ("backbone", "task", "pretrained", "mention"))
     return a.model_copy(update={**update, "proposed": a.proposed or b.proposed})
 
 

@@ -59,6 +59,7 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
             "tasks",
             "public",
             "url",
+            "in_vocabulary",
             *EVIDENCE,
         ],
         lambda con: [{**r, "dataset": r["name"]} for r in queries.datasets(con)],
@@ -79,7 +80,7 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
         queries.dataset_catalogue,
     ),
     "models.csv": (
-        ["paper_id", "model", "backbone", "task", "proposed", "pretrained", *EVIDENCE],
+        ["paper_id", "model", "backbone", "task", "proposed", "pretrained", "mention", *EVIDENCE],
         lambda con: [{**r, "model": r["name"]} for r in queries.models(con)],
     ),
     "results.csv": (

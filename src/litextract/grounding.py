@@ -16,11 +16,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from litextract.document import Document
+from litextract.extract.offline_text import clean
 from litextract.records import Evidence, Extraction
 
 THRESHOLD = 92.0
 _NUM = re.compile(r"\d+(?:[.,]\d+)?")
-_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
 
 
@@ -28,7 +28,7 @@ _SPACE = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """Text as compared for grounding: NFKC, no line-end hyphenation, single spaces, lower case."""
     text = unicodedata.normalize("NFKC", text)
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = clean(text)
     text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
     return _SPACE.sub(" ", text).strip().casefold()
 

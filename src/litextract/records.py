@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 
 Task = str  # canonical task names live in the vocabulary (vocab/tasks.toml)
 VenueType = Literal["journal", "conference", "preprint", "thesis", "report", "book-chapter"]
+# what a paper does with a dataset: "used" in its own experiments (setup, results or dataset tables), or only
+# "mentioned" (related work, others' results); only used ones are the paper's datasets
+DatasetRole = Literal["used", "mentioned"]
 
 
 class Evidence(BaseModel):
@@ -41,6 +44,10 @@ class Dataset(BaseModel):
     tasks: list[Task] = Field(default_factory=list)
     public: bool | None = None
     url: str | None = None
+    role: DatasetRole = Field(default="used", description="used in the paper's experiments, or only mentioned")
+    in_vocabulary: bool | None = Field(
+        default=None, description="linked to an entry of the dataset vocabulary (false: a name the catalogue lacks)"
+    )
     evidence: Evidence
 
     @property
@@ -50,6 +57,7 @@ class Dataset(BaseModel):
 
 class Model(BaseModel):
     name: str = Field(description="the model as the paper calls it")
+    mention: str | None = Field(default=None, description="the name as written where it was found")
     backbone: str | None = Field(default=None, description="canonical architecture, e.g. ResNet-50, U-Net")
     task: Task | None = None
     proposed: bool = False

@@ -13,7 +13,7 @@ from litextract.extract.offline_datasets import find_datasets
 from litextract.extract.offline_models import find_models, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
 from litextract.extract.offline_results import Context, sentence_results, table_results
-from litextract.extract.offline_text import abstract_end, sentences
+from litextract.extract.offline_text import abstract_end, reference_list, sentences
 from litextract.records import Extraction, Result
 from litextract.vocab import vocabulary
 
@@ -32,10 +32,10 @@ class OfflineExtractor:
         title = paper.title or ""
         abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
         task = paper_task(title, abstract)
-        modality = _main_modality(body)
-        datasets = find_datasets(sents, doc.tables, vocab, modality, self.name)
+        modality = _main_modality(body) if paper.uses_medical_imaging else None
+        datasets = find_datasets(sents, doc.tables, vocab, modality, self.name, reference_list(doc))
         proposed = proposed_names(title, sents, body)
-        ctx = Context(doc, vocab, proposed, [d.name for d in datasets], self.name)
+        ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _dedupe(from_tables, sentence_results(sents, ctx))
         models = find_models(title, sents, body, vocab, labels, task, self.name)

@@ -11,16 +11,79 @@ _REFERENCES = re.compile(
     r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n|\n(?=\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][a-z])")
-_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
+# a word broken at a line end ("seg-\nmentation") is joined; a hyphen before a capital or a digit is part of a name
+# ("CBIS-\nDDSM", "CXR-\n2", "U-\nNet") and stays, with the line break removed
+_HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n\s*(?=(\w))")
 MAX_QUOTE = 400
 
 
-_RELATED = re.compile(
-    r"^\s*(?:\d+\.?|[IVX]+\.)\s*(?:Related Works?|Related Studies|Literature (?:Review|Survey)|Background|"
-    r"Previous Works?|Prior Work|State of the Art)\s*$",
+# Section headings: a numbered line ("2. Related Work", "III. METHODS", "4.1 Datasets"), the number alone on the line
+# before a known title ("2\nRelated Work"), or a known title alone on its line ("Materials and Methods").
+_NUMBER = r"(?:\d+(?:\.\d+)*\.?|[IVX]+\.?)"
+_HEADING = re.compile(
+    rf"^[ \t]*({_NUMBER})[ \t]+([A-Z][^\n]{{2,70}})$|^[ \t]*({_NUMBER})[ \t]*\n[ \t]*([A-Z][^\n]{{2,60}})$", re.M
+)
+# what a heading's words say its section holds, tried in this order ("Results and Discussion" is results)
+SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("abstract", re.compile(r"^abstract\b", re.I)),
+    ("intro", re.compile(r"^introduction\b", re.I)),
+    (
+        "related",
+        re.compile(
+            r"\b(?:related (?:works?|studies|research)|literature (?:review|survey)|background|"
+            r"previous (?:works?|studies)|prior (?:works?|art)|state[ -]of[ -]the[ -]art)\b",
+            re.I,
+        ),
+    ),
+    (
+        "experiment",
+        re.compile(
+            r"\b(?:experiments?|experimental|implementation|evaluation|results?|setup|settings?|training|comparisons?|"
+            r"ablations?|performance)\b",
+            re.I,
+        ),
+    ),
+    ("data", re.compile(r"\b(?:datasets?|data ?sets?|data|materials?|databases?|cohorts?)\b", re.I)),
+    (
+        "method",
+        re.compile(
+            r"\b(?:methods?|methodology|approach|architectures?|proposed|models?|networks?|framework|system|design)\b",
+            re.I,
+        ),
+    ),
+    ("discussion", re.compile(r"\b(?:discussion|conclusions?|limitations?|future work|summary)\b", re.I)),
+)
+_KNOWN_TITLE = re.compile(
+    r"^[ \t]*(Abstract|Introduction|Related Works?|Background|Literature Review|Methods?|Methodology|"
+    r"Materials and Methods|Methods and Materials|Data(?:sets?| and Methods)?|Experiments?|Experimental Setup|"
+    r"Experiments and Results|Results(?: and Discussion)?|Evaluation|Discussion|Conclusions?)[ \t]*\.?$",
     re.M | re.I,
 )
-_HEADING = re.compile(r"^\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][^\n]{2,70}$", re.M)
+# the kinds whose sentences describe the paper's own work (data, method, experiments, results)
+OWN_SECTIONS = frozenset({"method", "data", "experiment"})
+
+
+def section_kind(title: str) -> str | None:
+    """What a heading's title says its section holds (`SECTION_KINDS`), or None."""
+    for kind, words in SECTION_KINDS:
+        if words.search(title):
+            return kind
+    return None
+
+
+def _headings(text: str) -> list[tuple[int, str | None, bool]]:
+    """(offset, kind or None, top level?) of the headings on a page, in order."""
+    out = []
+    for m in _HEADING.finditer(text):
+        number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        kind = section_kind(title)
+        if m.group(1) is None and kind is None:
+            continue  # a page number above a running header, not a heading
+        if len(title.split()) > 10 or (title.rstrip().endswith((".", ",", ";")) and len(title.split()) > 3):
+            continue  # a numbered sentence or list item, not a heading
+        out.append((m.start(), kind, "." not in number.rstrip(".")))
+    out += [(m.start(), section_kind(m.group(1)), True) for m in _KNOWN_TITLE.finditer(text)]
+    return sorted(out)
 
 
 @dataclass(frozen=True)
@@ -30,6 +93,12 @@ class Sentence:
     end: int
     text: str  # cleaned: no line-end hyphenation, single spaces
     related: bool = False  # in a related-work / background section
+    section: str | None = None  # the kind of section it is in (SECTION_KINDS' names), None before any heading
+
+    @property
+    def own(self) -> bool:
+        """In a section on the paper's own data, method or experiments."""
+        return self.section in OWN_SECTIONS
 
     @property
     def quote(self) -> str:
@@ -39,8 +108,12 @@ class Sentence:
 def clean(text: str) -> str:
     """Text as quoted: hyphenation at line ends removed, whitespace collapsed (as grounding compares it)."""
     if "-" in text:
-        text = _HYPHEN_BREAK.sub(r"\1\2", text)
+        text = _HYPHEN_BREAK.sub(_join, text)
     return " ".join(text.split())
+
+
+def _join(m: re.Match[str]) -> str:
+    return m.group(1) + ("-" if m.group(2).isupper() or m.group(2).isdigit() else "")
 
 
 def body_pages(doc: Document) -> list[tuple[int, str]]:
@@ -60,23 +133,79 @@ def body_pages(doc: Document) -> list[tuple[int, str]]:
 
 
 def sentences(doc: Document) -> list[Sentence]:
-    """The body's sentences in reading order, each with its page and offsets in that page's text."""
+    """The body's sentences in reading order, each with its page, offsets in that page's text and section kind.
+
+    A heading whose title names no kind of section starts an unknown one ("3. DeepLung Framework") when it is
+    top-level, and leaves the section as it was when it is a subsection ("2.1 U-net model" under related work).
+    """
     out = []
-    related = False
+    section: str | None = None
     for number, text in body_pages(doc):
-        marks = sorted(
-            [(m.start(), True) for m in _RELATED.finditer(text)]
-            + [(m.start(), False) for m in _HEADING.finditer(text) if not _RELATED.match(m.group(0))]
-        )
+        marks = _headings(text)
         start = 0
-        bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), len(text))]
+        # a heading ends the sentence before it (a heading with no full stop before it is no sentence end)
+        ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(h, h) for h, _, _ in marks]
+        bounds = [*sorted(set(ends)), (len(text), len(text))]
         for a, b in bounds:
             while marks and marks[0][0] <= start:
-                related = marks.pop(0)[1]
+                _, kind, top = marks.pop(0)
+                if kind or top:
+                    section = kind or "other"
             if a > start and text[start:a].strip():
-                out.append(Sentence(number, start, a, clean(text[start:a]), related))
-            start = b
+                out.append(Sentence(number, start, a, clean(text[start:a]), section == "related", section))
+            start = max(start, b)
     return out
+
+
+_NUMBERED_REF = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})\.)(?:\s|$)", re.M)
+_AUTHOR_REF = re.compile(r"^\s*[A-Z][\w'\-]+(?: [A-Z][\w'\-]+)?,\s+(?:[A-Z]\.|[A-Z][a-z]+,)", re.M)
+
+
+def reference_list(doc: Document) -> dict[str, str]:
+    """The reference list as {number: entry} for numbered styles ("[12] ...", "12. ..."), or {"Surname year":
+    entry} for author-year ones, read from the pages after the References heading (or the parser's list)."""
+    text = "\n".join(doc.references)
+    if not text:
+        body_end = sum(1 for _ in body_pages(doc))
+        last = doc.pages[body_end - 1].text if body_end else ""
+        m = _REFERENCES.search(last) if last else None
+        tail = last[m.end() :] if m else ""
+        text = "\n".join([tail, *(p.text for p in doc.pages[body_end:])])
+    numbered = list(_NUMBERED_REF.finditer(text))
+    out: dict[str, str] = {}
+    if len(numbered) >= 3:
+        expected = 1
+        starts = []
+        for m in numbered:  # numbers in order only: "2009." in an entry is no new entry
+            n = int(m.group(1) or m.group(2))
+            if n == expected:
+                starts.append((n, m))
+                expected += 1
+        ends = [m.start() for _, m in starts[1:]] + [len(text)] * bool(starts)
+        for (n, m), end in zip(starts, ends, strict=True):
+            out[str(n)] = clean(text[m.end() : end])
+        if out:
+            return out
+    starts2 = list(_AUTHOR_REF.finditer(text))
+    for m, end in zip(starts2, [x.start() for x in starts2[1:]] + [len(text)] * bool(starts2), strict=True):
+        entry = clean(text[m.start() : end])
+        year = re.search(r"\((?:19|20)\d\d[a-z]?\)|\b(?:19|20)\d\d[a-z]?\b", entry)
+        surname = entry.split(",", 1)[0].split()[-1]
+        if year:
+            out.setdefault(f"{surname} {year.group(0).strip('()')}", entry)
+    return out
+
+
+def reference_title(entry: str) -> str | None:
+    """The title of a reference entry: its quoted part, else the sentence after the authors and year."""
+    quoted = re.search(r"[“\"]([^”\"]{8,200}?)[,.]?[”\"]", entry)
+    if quoted:
+        return quoted.group(1).strip()
+    parts = re.split(r"(?<=[.:])\s+(?=[A-Z])", entry)
+    for part in parts[1:]:
+        if len(part.split()) >= 3 and not re.match(r"^(?:In|Proc|arXiv|doi|https?)\b", part):
+            return part.rstrip(".").strip()
+    return None
 
 
 def window(sentence: Sentence, start: int, end: int, width: int = 160) -> str:

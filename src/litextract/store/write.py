@@ -38,6 +38,8 @@ def _dataset_row(pid: str, d: Dataset, extractor: str) -> dict[str, Any]:
         "tasks": d.tasks,
         "public": d.public,
         "url": d.url,
+        "role": d.role,
+        "in_vocabulary": d.in_vocabulary,
         **_evidence(d.evidence, extractor),
     }
 
@@ -47,6 +49,7 @@ def _model_row(pid: str, m: Model, extractor: str) -> dict[str, Any]:
         "record_id": record_id(pid, "model", m.key),
         "paper_id": pid,
         "name": m.name,
+        "mention": m.mention,
         "backbone": m.backbone,
         "task": m.task,
         "proposed": m.proposed,
