@@ -23,7 +23,7 @@ import idutils
 
 from litextract.gold import Gold, GoldError, GoldResult, gold_files, load_gold
 from litextract.store import queries
-from litextract.vocab import Kind, Vocabulary, key, vocabulary
+from litextract.vocab import Kind, Vocabulary, bare, key, vocabulary
 
 VALUE_TOLERANCE = 0.0005
 SET_FIELDS = ("datasets", "models", "backbones", "tasks", "modalities", "results", "results_with_model")
@@ -366,8 +366,10 @@ class Scorer:
         self.vocab = vocab or vocabulary()
 
     def canon(self, kind: Kind, text: str) -> str:
-        """The normalised key of the canonical form of `text`."""
-        return key(self.vocab.canonical(kind, text) or text)
+        """The normalised key of the canonical form of `text` (a dataset name without a trailing generic word:
+        "VGFR Dataset" and "VGFR" are one name, as the vocabulary's lookup reads them)."""
+        name = self.vocab.canonical(kind, text) or text
+        return key(bare(name) if kind == "dataset" else name)
 
     def gold_dataset_keys(self, gold: Gold, name: str | None) -> set[str]:
         entry = gold.dataset(name) if name else None

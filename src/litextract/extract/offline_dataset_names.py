@@ -317,7 +317,8 @@ _ACRONYM_ANY = re.compile(
 
 def acronym_definitions(text: str) -> dict[str, str]:
     """The acronyms a text defines, with their long forms: "oral squamous cell carcinomas (OSCCs)", "OSCC (oral
-    squamous cell carcinoma)" -> {"OSCC": "oral squamous cell carcinoma..."} (initials must spell the acronym)."""
+    squamous cell carcinoma)" -> {"OSCC": "oral squamous cell carcinoma..."} (initials must spell the acronym); a
+    dataset word right after the definition is part of the long form ("... (CoNIC) dataset")."""
     out: dict[str, str] = {}
     for m in _ACRONYM_ANY.finditer(text):
         if m.group(2):
@@ -327,7 +328,8 @@ def acronym_definitions(text: str) -> dict[str, str]:
             words = words[: next((i + 1 for i in range(len(words)) if _fit(words[: i + 1], acronym)), 0)]
         fitted = _fit(words, acronym)
         if fitted:
-            out.setdefault(acronym, " ".join(fitted))
+            follows = _DATASET_WORD.match(text[m.end() : m.end() + 20].lstrip())
+            out.setdefault(acronym, " ".join(fitted) + (f" {follows.group(0)}" if follows else ""))
     return out
 
 

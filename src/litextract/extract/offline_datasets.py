@@ -20,9 +20,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from litextract.document import Table
 from litextract.extract.offline_dataset_names import OpenName, acronym_definitions, open_names, tabular, weak
 from litextract.extract.offline_text import Sentence, clean, reference_title, window
+from litextract.normalise import words
 from litextract.records import Dataset, DatasetRole, DatasetSize, Evidence
 from litextract.vocab import Entry, Mention, Vocabulary, key
 
@@ -58,7 +61,13 @@ _USE = re.compile(
 _OTHERS_START = re.compile(
     r"^(?:\[[\d?,\s\-–]+\]|In \[[\d?,\s\-–]+\]|[A-Z][\w\-']+ et al\.?|"
     r"[A-Z][\w\-']+ and [A-Z][\w\-']+,? (?:\[|\(?(?:19|20)\d\d)|They\b|Their\b|"
-    r"The authors\b|These authors\b|In their\b|He\b|She\b)"
+    r"The authors\b|These authors\b|In their\b|He\b|She\b|(?:This|That|The same|Their) (?:method|approach|model|"
+    r"work|study|technique|system|network|algorithm)\b)"
+)
+_REPORTING = re.compile(
+    r"\b(?:reported|achieved|obtained|attained|yielded|proposed|presented|showed|shown|demonstrated|developed|"
+    r"introduced|outperform\w*|accuracy of|employed by|used by)\b",
+    re.I,
 )
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
 _CITATION = re.compile(r"\[[\d?,\s\-–]+\]|\bet al\.")
@@ -95,6 +104,7 @@ _INSTITUTION = re.compile(
     r"Clinic|University|Institute|Cancer Center)(?:\s+of\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)?)"
 )
 _URL = re.compile(r"https?\s*:\s*//\s*[\w\-.]+\.[a-z]{2,}[\w\-./%?=&#~+]*", re.I)
+_TASK_WORDS = frozenset({"task", "tasks", "data", "set", "dataset", "challenge", "images", "subset"})
 _GENERIC_TAIL = re.compile(r"\s+(?:dataset|data set|database|challenge|benchmark)s?$", re.I)
 _YEAR_SIBLING = re.compile(r"^\s*/\s*((?:19|20)?\d{2})\b")
 TABLE = "table"  # the section of a table cell read as a sentence
@@ -115,9 +125,8 @@ class _Named:
 
     @property
     def role(self) -> DatasetRole:
-        if self.entry is None:  # a name by its form alone: a one-word name needs two mentions
-            if weak(self.name):
-                return "used" if (self.used or self.own >= 2) and len(self.mentions) >= 2 else "mentioned"
+        if self.entry is None and weak(self.name):  # a name by its form alone: one word needs two mentions
+            return "used" if (self.used or self.own >= 2) and len(self.mentions) >= 2 else "mentioned"
         return "used" if self.used or self.own >= 2 or self.own_strong else "mentioned"
 
 
@@ -149,6 +158,7 @@ def find_datasets(
                 _note(named, entry.name, entry, s, n.start, n.end, n.name or entry.name)
             elif n.name:
                 _note(named, n.name, None, s, n.start, n.end, n.name, n)
+    _merge_variants(named)
     _written_again(named, sents)
     _drop_other_meanings(named, sents, vocab)
     for cell, m, entry in _table_names(tables, vocab):
@@ -181,7 +191,14 @@ def _note(
         item.url = item.url or form.url
     if _pretraining(s.text, start) or _SOURCE.search(s.text[max(0, start - 60) : start]):
         return
-    if s.related or _about_others(s.text):
+    if entry is not None and entry.attrs.get("domain") == "natural":
+        # ImageNet, COCO: used only where the paper says it works on them, not as the data of pre-trained weights
+        if s.section == TABLE or (
+            _FIRST_PERSON.search(s.text) and _USE.search(s.text) and not _PRETRAINED.search(s.text)
+        ):
+            item.used += 1
+        return
+    if s.related or s.section == "back" or _about_others(s.text):
         return
     if _USE.search(s.text) or tabular(s.text) or s.section == TABLE:
         item.used += 1
@@ -189,6 +206,29 @@ def _note(
         item.own += 1
         if _DATASET_WORDS.search(s.text) or _SIZE.search(s.text):
             item.own_strong += 1
+
+
+def _merge_variants(named: dict[str, _Named]) -> None:
+    """An open name that is another way of writing a vocabulary dataset the paper names is that dataset: a typo
+    ("Kavsir-Instrument"), or its words in another order with task words ("2018ISIC-Task" for ISIC 2018)."""
+    known = [item for item in named.values() if item.entry is not None]
+    for name, item in list(named.items()):
+        if item.entry is not None:
+            continue
+        tokens = set(words(item.name)) - _TASK_WORDS
+        for other in known:
+            forms = [key(f) for f in other.entry.forms] if other.entry else []
+            same_words = any(tokens == set(words(f)) for f in other.entry.forms) if other.entry else False
+            close = any(len(f) >= 6 and fuzz.ratio(key(item.name), f) >= 90 for f in forms)
+            if same_words or close:
+                other.mentions += item.mentions
+                other.used, other.own, other.own_strong = (
+                    other.used + item.used,
+                    other.own + item.own,
+                    other.own_strong + item.own_strong,
+                )
+                del named[name]
+                break
 
 
 def _written_again(named: dict[str, _Named], sents: list[Sentence]) -> None:
@@ -265,18 +305,14 @@ def _pretraining(text: str, at: int) -> bool:
 
 
 def _about_others(text: str) -> bool:
-    """A sentence about other papers' work: it starts with a citation, an author or "they", or it cites a work
-    and does not speak of "we" (a citation right after a name or a dataset word is that dataset's reference)."""
+    """A sentence about other papers' work: it starts with a citation, an author, "they" or "this method", or it
+    cites a work, reports what was achieved or proposed, and does not speak of "we"."""
     if _OTHERS_START.match(text):
         return True
-    if _FIRST_PERSON.search(text):
+    if _FIRST_PERSON.search(text) or not _CITATION.search(text):
         return False
-    for m in _CITATION.finditer(text):
-        before = text[max(0, m.start() - 30) : m.start()].split()
-        last = before[-1] if before else ""
-        if m.group(0) == "et al." or not (_DATASET_WORDS.fullmatch(last) or last[:1].isupper() or last[:1].isdigit()):
-            return True
-    return False
+    # a table row naming a work by its authors is a row of the literature (a dataset's own reference is a number)
+    return bool(_REPORTING.search(text)) or (tabular(text) and " et al." in text)
 
 
 def _table_names(tables: list[Table], vocab: Vocabulary) -> Iterator[tuple[Sentence, Mention, Entry]]:

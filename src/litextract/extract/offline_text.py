@@ -26,6 +26,14 @@ _HEADING = re.compile(
 # what a heading's words say its section holds, tried in this order ("Results and Discussion" is results)
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("abstract", re.compile(r"^abstract\b", re.I)),
+    (
+        "back",
+        re.compile(
+            r"^(?:acknowledge?ments?|funding|conflicts? of interest|competing interests?|author contributions?|"
+            r"data availability|ethics)\b",
+            re.I,
+        ),
+    ),
     ("intro", re.compile(r"^introduction\b", re.I)),
     (
         "related",
@@ -56,7 +64,8 @@ SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _KNOWN_TITLE = re.compile(
     r"^[ \t]*(Abstract|Introduction|Related Works?|Background|Literature Review|Methods?|Methodology|"
     r"Materials and Methods|Methods and Materials|Data(?:sets?| and Methods)?|Experiments?|Experimental Setup|"
-    r"Experiments and Results|Results(?: and Discussion)?|Evaluation|Discussion|Conclusions?)[ \t]*\.?$",
+    r"Experiments and Results|Results(?: and Discussion)?|Evaluation|Discussion|Conclusions?|Acknowledge?ments?|"
+    r"Funding|Author Contributions|Data Availability)[ \t]*\.?$",
     re.M | re.I,
 )
 # the kinds whose sentences describe the paper's own work (data, method, experiments, results)

@@ -16,7 +16,9 @@ Attributes by file (all optional unless said):
   forms it applies to: such a form is taken in running text only near a dataset word such as "dataset",
   "challenge" or "cohort", or when it stands alone as a short label, a table cell or caption; for names that
   are ordinary words even as written: "Synapse", "Pancreas-CT"), `msd_task`/`msd_forms` (a Medical
-  Segmentation Decathlon task and the organ words that name it near an "MSD" mention).
+  Segmentation Decathlon task and the organ words that name it near an "MSD" mention), `domain = "natural"`
+  (a general-domain image dataset such as ImageNet or COCO: no modality, and a paper's use of it is most often
+  pre-training).
 - backbones.toml: `family` (ResNet, ViT, U-Net, ...), `type` (cnn | transformer | hybrid | gan | detector |
   registration | other), `task` (its default task), `zoo` (the key `verify` builds it from), `base` (the
   architecture a named model is built on: CheXNet -> DenseNet-121), `generic` (a family name without depth).
@@ -54,6 +56,11 @@ _GENERIC_TAIL = re.compile(r"[\s_-]+(?:dataset|data set|database|challenge|bench
 def key(text: str) -> str:
     """The normalised form names are compared by: lower case letters and digits only."""
     return _NON_ALNUM.sub("", text.casefold())
+
+
+def bare(text: str) -> str:
+    """A name without a trailing generic word: "VGFR Dataset" -> "VGFR", "REFUGE challenge" -> "REFUGE"."""
+    return _GENERIC_TAIL.sub("", text) or text
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,8 @@ class Vocabulary:
         if not text:
             return None
         found = self._by_form.get((kind, _form(text))) or self._by_key.get((kind, key(text)))
-        bare = _GENERIC_TAIL.sub("", text)
-        return found or (self.lookup(kind, bare) if bare and bare != text else None)
+        plain = bare(text)
+        return found or (self.lookup(kind, plain) if plain != text else None)
 
     def canonical(self, kind: Kind, text: str | None) -> str | None:
         """The canonical name for `text`, or `text` as written when it is not in the vocabulary."""
