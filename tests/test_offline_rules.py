@@ -40,7 +40,7 @@ def test_known_dataset_used_twice_with_modality_size_and_grounded_evidence() -> 
         "All KiTS19 scans were resampled to 1 mm.",
     )
     ex = run(d)
-    (kits,) = [x for x in ex.datasets if x.name == "KiTS19"]
+    (kits,) = [x for x in ex.used_datasets if x.name == "KiTS19"]
     assert kits.modality == "CT" and kits.public is True
     assert kits.size.scans == 210 and kits.size.patients == 210
     assert kits.evidence.page == 2 and kits.evidence.verified
@@ -48,12 +48,14 @@ def test_known_dataset_used_twice_with_modality_size_and_grounded_evidence() -> 
 
 def test_dataset_named_once_in_related_work_is_only_mentioned() -> None:
     d = doc(INTRO, "2. Related Work\nEarlier methods [3] were evaluated on LiTS.\n3. Methods\nWe train on our data.")
-    assert [(x.name, x.role) for x in run(d).datasets] == [("LiTS", "mentioned")]
+    found = {x.name: x.role for x in run(d).datasets}
+    assert found["LiTS"] == "mentioned"
+    assert [n for n, role in found.items() if role == "used"] == []  # nor ImageNet, the data of pre-training
 
 
 def test_year_pair_gives_both_datasets() -> None:
     d = doc(INTRO, "Experiments on the public BraTS 2019/2020 datasets were conducted with five-fold validation.")
-    assert {x.name for x in run(d).datasets} == {"BraTS 2019", "BraTS 2020"}
+    assert {x.name for x in run(d).used_datasets} == {"BraTS 2019", "BraTS 2020"}
 
 
 def test_private_cohort_named_as_written_and_not_public() -> None:
@@ -61,20 +63,20 @@ def test_private_cohort_named_as_written_and_not_public() -> None:
         INTRO,
         "We collected a private dataset of 120 patients from Riverside General Hospital, with contrast CT scans.",
     )
-    (cohort,) = run(d).datasets
+    (cohort,) = run(d).used_datasets
     assert cohort.name.startswith("private dataset") and "Riverside General Hospital" in cohort.name
     assert cohort.public is False and cohort.size.patients == 120 and cohort.modality == "CT"
 
 
 def test_collected_unnamed_dataset_is_named_as_written() -> None:
     d = doc(INTRO, "To train the network, a large dataset of labeled X-ray images with fracture notes was collected.")
-    (found,) = run(d).datasets
+    (found,) = run(d).used_datasets
     assert (found.name, found.modality, found.public) == ("dataset of labeled X-ray images", "X-ray", False)
 
 
 def test_local_word_without_a_described_cohort_is_no_dataset() -> None:
     d = doc(INTRO, "A local dataset of features is built from the image patches before classification.")
-    assert run(d).datasets == []
+    assert run(d).used_datasets == []
 
 
 def test_proposed_model_backbone_and_pretraining() -> None:

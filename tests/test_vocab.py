@@ -24,6 +24,9 @@ def test_catalogue_size_and_attributes() -> None:
     modalities = {e.name for e in v.entries("modality")}
     tasks = {e.name for e in v.entries("task")}
     for entry in datasets:
+        if entry.attrs.get("domain") == "natural":  # ImageNet, COCO: general-domain images, no modality
+            assert "modality" not in entry.attrs and "torchvision" in entry.attrs["source"], entry.name
+            continue
         assert entry.attrs["modality"] in modalities, entry.name
         assert set(entry.attrs.get("modalities", [])) <= modalities, entry.name
         assert set(entry.attrs["tasks"]) <= tasks, entry.name

@@ -109,6 +109,11 @@ class Extraction(BaseModel):
     results: list[Result] = Field(default_factory=list)
     extractor: str = "offline"
 
+    @property
+    def used_datasets(self) -> list[Dataset]:
+        """The paper's datasets: those it uses, not those it only mentions."""
+        return [d for d in self.datasets if d.role == "used"]
+
 
 class ExtraEvidence(BaseModel, frozen=True):
     """Evidence of a duplicate record that was collapsed into the record with this `kind` and `key`."""
