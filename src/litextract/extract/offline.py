@@ -13,6 +13,7 @@ from litextract.extract.offline_datasets import find_datasets
 from litextract.extract.offline_models import find_models, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
 from litextract.extract.offline_results import Context, sentence_results, table_results
+from litextract.extract.offline_screening import screen
 from litextract.extract.offline_text import abstract_end, reference_list, sentences
 from litextract.records import Extraction, Result
 from litextract.vocab import vocabulary
@@ -26,14 +27,29 @@ class OfflineExtractor:
         vocab = vocabulary()
         sents = sentences(doc)
         body = "\n".join(s.text for s in sents)
-        paper = paper_record(doc, body, self.name)
+        paper = paper_record(doc, self.name)
+        datasets = find_datasets(sents, doc.tables, vocab, self.name, reference_list(doc))
+        kind = screen(sents, datasets, vocab, self.name)
+        paper = paper.model_copy(
+            update={
+                "uses_deep_learning": kind.uses_deep_learning,
+                "uses_medical_imaging": kind.uses_medical_imaging,
+                "evidence": {**paper.evidence, **kind.evidence},
+            }
+        )
         if not paper.uses_deep_learning and not paper.uses_medical_imaging:
             return Extraction(paper=paper, extractor=f"{self.name}/{self.version}")
+        if paper.uses_medical_imaging:  # a dataset the paper names without its modality has the paper's main one
+            modality = _main_modality(body)
+            datasets = [
+                d.model_copy(update={"modality": modality})
+                if d.modality is None and not d.in_vocabulary and d.role == "used"
+                else d
+                for d in datasets
+            ]
         title = paper.title or ""
         abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
         task = paper_task(title, abstract)
-        modality = _main_modality(body) if paper.uses_medical_imaging else None
-        datasets = find_datasets(sents, doc.tables, vocab, modality, self.name, reference_list(doc))
         proposed = proposed_names(title, sents, body)
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)

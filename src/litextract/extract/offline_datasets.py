@@ -134,7 +134,6 @@ def find_datasets(
     sents: list[Sentence],
     tables: list[Table],
     vocab: Vocabulary,
-    modality_hint: str | None,
     source: str,
     references: dict[str, str] | None = None,
 ) -> list[Dataset]:
@@ -167,8 +166,8 @@ def find_datasets(
         entry = vocab.lookup("dataset", name)
         _note(named, entry.name if entry else name, entry, s, start, end, mention, used=True)
     _drop_parts(named)
-    records = [_record(item, vocab, modality_hint, source) for item in named.values() if item.mentions]
-    records += _private(sents, modality_hint, vocab, source)
+    records = [_record(item, vocab, source) for item in named.values() if item.mentions]
+    records += _private(sents, vocab, source)
     return sorted(records, key=lambda d: d.role != "used")
 
 
@@ -202,6 +201,8 @@ def _note(
         return
     if _USE.search(s.text) or tabular(s.text) or s.section == TABLE:
         item.used += 1
+    elif entry is not None and s.foreign and s.section not in ("abstract", "intro"):
+        item.used += 1  # a body in another language: a known dataset named in its own sections
     if s.own or s.section == "other":
         item.own += 1
         if _DATASET_WORDS.search(s.text) or _SIZE.search(s.text):
@@ -387,7 +388,7 @@ def _resolve(m: Mention, text: str, vocab: Vocabulary) -> list[Entry]:
     return out
 
 
-def _record(item: _Named, vocab: Vocabulary, modality_hint: str | None, source: str) -> Dataset:
+def _record(item: _Named, vocab: Vocabulary, source: str) -> Dataset:
     def score(mention: tuple[Sentence, int, int, str]) -> tuple[int, int]:
         s = mention[0]
         used = not (s.related or _about_others(s.text)) and bool(_USE.search(s.text) or s.own)
@@ -399,7 +400,7 @@ def _record(item: _Named, vocab: Vocabulary, modality_hint: str | None, source: 
     entry = item.entry
     attrs = entry.attrs if entry else {}
     url = item.url or _url_near(item) or attrs.get("url")
-    modality = attrs.get("modality") or (_modality(item, vocab) or modality_hint if entry is None else None)
+    modality = attrs.get("modality") or (_modality(item, vocab) if entry is None else None)
     return Dataset(
         name=entry.name if entry else item.name,
         mention=written,
@@ -471,7 +472,7 @@ def _size(text: str) -> DatasetSize:
     return size
 
 
-def _private(sents: list[Sentence], modality_hint: str | None, vocab: Vocabulary, source: str) -> list[Dataset]:
+def _private(sents: list[Sentence], vocab: Vocabulary, source: str) -> list[Dataset]:
     """Unnamed cohorts the paper describes ("a private dataset of 120 patients from X Hospital", "a dataset of
     labeled X-ray images was collected"), named as the paper writes them."""
     out: dict[str, Dataset] = {}
@@ -497,7 +498,7 @@ def _private(sents: list[Sentence], modality_hint: str | None, vocab: Vocabulary
         out[name.casefold()] = Dataset(
             name=name,
             mention=name,
-            modality=found[0].entry.name if found else modality_hint,
+            modality=found[0].entry.name if found else None,
             size=_size(s.text),
             public=False,
             in_vocabulary=False,

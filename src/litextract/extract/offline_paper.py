@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from itertools import islice
-
 from litextract.document import Document
 from litextract.extract.offline_text import clean
 from litextract.parse.header import HEADER_PAGES, venue_of
 from litextract.records import Evidence, Paper, VenueType
 
-_DL_TERMS = re.compile(
-    r"deep learning|deep neural|convolutional neural|neural networks?|\bCNNs?\b|transformers?\b|\bU-?Net|ResNet|"
-    r"DenseNet|VGG|generative adversarial|\bGANs?\b|autoencoder|fine-?tun|back-?propagation|\bepochs?\b|"
-    r"pre-?trained",
-    re.I,
-)
-_MED_TERMS = re.compile(
-    r"\bCT\b|\bMRI?\b|X-?rays?|radiograph|mammogra|ultraso|fundus|dermoscop|histopatholog|endoscop|microscop|"
-    r"patients?\b|clinical|medical imag|lesions?\b|tumou?rs?\b|\bPET\b|retina|biomedical|cancer|melanoma|"
-    r"radiolog|patholog|diagnos",
-    re.I,
-)
-DL_MIN = 3  # mentions of deep-learning terms in the body for a deep-learning paper
-MED_MIN = 3
 
-
-def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
-    """Matches of `pattern` in `text`, counting no further than `enough`."""
-    return sum(1 for _ in islice(pattern.finditer(text), enough))
-
-
-def paper_record(doc: Document, body: str, source: str) -> Paper:
-    """Header fields from the parser, each with a quote from the first pages, plus the two yes/no flags."""
+def paper_record(doc: Document, source: str) -> Paper:
+    """Header fields from the parser, each with a quote from the first pages (the two yes/no flags are
+    `offline_screening`'s)."""
     h = doc.header
     first = doc.pages[:HEADER_PAGES]
     evidence: dict[str, Evidence] = {}
@@ -58,8 +36,6 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
     cite("venue", venue)
     if h.authors:
         cite("authors", h.authors[0])
-    dl = _count(_DL_TERMS, body, DL_MIN)
-    med = _count(_MED_TERMS, body, MED_MIN)
     kind = _VENUE_TYPES.get(venue_type or "")
     if kind is None and h.arxiv_id:
         kind = "preprint"
@@ -71,8 +47,6 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
         venue_type=kind,
         doi=h.doi,
         arxiv_id=h.arxiv_id,
-        uses_deep_learning=dl >= DL_MIN,
-        uses_medical_imaging=med >= MED_MIN,
         evidence=evidence,
     )
 

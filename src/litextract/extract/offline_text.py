@@ -20,8 +20,12 @@ MAX_QUOTE = 400
 # Section headings: a numbered line ("2. Related Work", "III. METHODS", "4.1 Datasets"), the number alone on the line
 # before a known title ("2\nRelated Work"), or a known title alone on its line ("Materials and Methods").
 _NUMBER = r"(?:\d+(?:\.\d+)*\.?|[IVX]+\.?)"
+# (a title starts with a capital or a letter of a script without case: "4. 실험 결과")
+_TITLE_START = r"(?:[A-Z]|[^\x00-\x7f\W\d_])"
 _HEADING = re.compile(
-    rf"^[ \t]*({_NUMBER})[ \t]+([A-Z][^\n]{{2,70}})$|^[ \t]*({_NUMBER})[ \t]*\n[ \t]*([A-Z][^\n]{{2,60}})$", re.M
+    rf"^[ \t]*({_NUMBER})[ \t]+({_TITLE_START}[^\n]{{1,70}})$|"
+    rf"^[ \t]*({_NUMBER})[ \t]*\n[ \t]*({_TITLE_START}[^\n]{{2,60}})$",
+    re.M,
 )
 # what a heading's words say its section holds, tried in this order ("Results and Discussion" is results)
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -108,6 +112,12 @@ class Sentence:
     def own(self) -> bool:
         """In a section on the paper's own data, method or experiments."""
         return self.section in OWN_SECTIONS
+
+    @property
+    def foreign(self) -> bool:
+        """Mostly in a script other than Latin (a body in Korean, Chinese, ...): its English words say little."""
+        letters = [c for c in self.text if c.isalpha()]
+        return bool(letters) and sum(not c.isascii() for c in letters) > len(letters) / 2
 
     @property
     def quote(self) -> str:

@@ -164,7 +164,7 @@ class MentionFinder:
             for form in members:  # the group number is the form's rank: the lowest matching one wins
                 entry = forms[form]
                 as_written = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
-                body = _pattern(form if as_written else form.lower())
+                body = _pattern(form, lower=not as_written)
                 (exact if as_written else folded).append(f"(?P<f{len(self._entries)}>{body})")
                 if form in contextual:
                     self._contextual.add(len(self._entries))
@@ -285,15 +285,18 @@ def _in_context(folded: str, start: int, end: int) -> bool:
     return bool(_CONTEXT.search(folded, max(lo, start - _CONTEXT_REACH), min(hi, end + _CONTEXT_REACH)))
 
 
-def _pattern(form: str) -> str:
-    """A regex for `form` with flexible separators between its parts and between letters and digits."""
+def _pattern(form: str, lower: bool = False) -> str:
+    """A regex for `form` with flexible separators between its parts, between letters and digits, and where a
+    lower-case letter meets a capital ("ClinicVideoDB" is found as "Clinic VideoDB"); `lower`: for text in lower
+    case."""
     chunks = [c for c in _SEPARATORS.split(form) if c]
     out = []
     for chunk in chunks:
-        pieces = re.findall(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+", chunk)
+        pieces = re.findall(r"[A-Z]*[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+", chunk)
         out.append(
             "".join(
-                re.escape(p) + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
+                re.escape(p.lower() if lower else p)
+                + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
                 for j, p in enumerate(pieces)
             )
         )
