@@ -68,6 +68,9 @@ _DESCRIPTIVE = frozenset(
 _DETERMINERS = frozenset({"the", "a", "an", "this", "these", "that", "those", "our", "their", "its", "each", "every"})
 _REPOSITORY_WORDS = frozenset({"repository", "bank", "library", "portal", "website", "hub", "platform"})
 _ADJECTIVE_ENDINGS = ("-like", "-based", "-style", "-wise", "-level", "-specific", "-derived")
+_DECIMAL = re.compile(r"\d+[.,]\d+%?")
+_NUMBER_TOKEN = re.compile(r"[\d.,]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _DIMENSION = re.compile(r"[234]D", re.I)
 _CONNECTORS = frozenset({"of", "and", "for", "&", "in", "the", "de", "from"})
 _LIST_HEAD = re.compile(
@@ -138,6 +141,8 @@ def is_name(words: list[str], at_sentence_start: bool, titled: bool = False) -> 
         return False
     if len(words) == 1 and folded[0] in _REPOSITORIES:
         return False
+    if any(_DECIMAL.fullmatch(w) for w in words) or len(set(folded)) < len(folded):
+        return False  # table cells ("NeoPolyp-Clean 0.900 0.818"), a name said twice ("ETIS ETIS")
     for i, w in enumerate(words):
         if folded[i] in _GENERIC or folded[i] in _DESCRIPTIVE:
             continue
@@ -153,7 +158,10 @@ def _strip(words: list[str]) -> list[str]:
     """The name without leading generic words ("the public Shenzhen" -> "Shenzhen", "3D CUMC12" -> "CUMC12") and
     trailing connectors."""
     while words and (
-        words[0].casefold() in _GENERIC or words[0].casefold() in _CONNECTORS or _DIMENSION.fullmatch(words[0])
+        words[0].casefold() in _GENERIC
+        or not _name_word(words[0])
+        or _DIMENSION.fullmatch(words[0])
+        or (_NUMBER_TOKEN.fullmatch(words[0]) and not _YEAR.fullmatch(words[0]))
     ):
         words = words[1:]
     while words and words[-1].casefold() in _CONNECTORS:
@@ -218,6 +226,22 @@ def tabular(text: str) -> bool:
     return len(words) >= 8 and sum(any(c.isdigit() for c in w) for w in words) >= 0.3 * len(words)
 
 
+def proper(name: str, lower_words: set[str]) -> bool:
+    """A phrase of three words or more, or with "and"/"of", that has a word only names use: an acronym, letters
+    with digits, or a capitalised word the paper never writes in lower case ("University of Waterloo skin cancer";
+    not "Experimental Results and Setup", a heading whose words the paper also writes in lower case)."""
+    words = name.split()
+    if len(words) < 3 and not any(w.casefold() in _CONNECTORS for w in words):
+        return True
+    for w in words:
+        caps = sum(c.isupper() for c in w)
+        if caps >= 2 or (any(c.isdigit() for c in w) and any(c.isalpha() for c in w)):
+            return True
+        if w[:1].isupper() and w.casefold() not in lower_words and w.casefold() not in _GENERIC:
+            return True
+    return False
+
+
 def weak(name: str) -> bool:
     """A name of one capitalised word and nothing else a name is made of ("Shenzhen", but also "Acquisition")."""
     words = name.split()
@@ -233,6 +257,8 @@ def _title_case(text: str) -> bool:
 def _listed(text: str) -> list[OpenName]:
     """The items of "datasets ...: A [1], B [2] and C [3]" and of "on A, B and C datasets"."""
     out = []
+    if tabular(text):
+        return []  # a table's cells read as a sentence are no list
     for head in _LIST_HEAD.finditer(text):
         out += _items(text, head.end())
     for m in _PLURAL.finditer(text):
@@ -303,8 +329,8 @@ def _acronyms(text: str) -> list[OpenName]:
         if not (_DATASET_WORD.search(m.group(1)) or _DATASET_WORD.match(after.lstrip())):
             continue
         long_words = _fit(long_words, acronym)
-        if not long_words:
-            continue
+        if not long_words or not any(w[:1].isupper() for w in long_words[1:] + long_words[:1]):
+            continue  # "salient object detection (SOD)": a task's acronym, not a collection's name
         start = m.start(1) + m.group(1).rfind(" ".join(long_words))
         out.append(OpenName(acronym, start, m.end(2) + 1, long_form=" ".join(long_words)))
     return out

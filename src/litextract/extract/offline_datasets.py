@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from litextract.document import Table
-from litextract.extract.offline_dataset_names import OpenName, acronym_definitions, open_names, tabular, weak
+from litextract.extract.offline_dataset_names import (
+    OpenName,
+    acronym_definitions,
+    open_names,
+    proper,
+    tabular,
+    weak,
+)
 from litextract.extract.offline_text import Sentence, clean, reference_title, window
 from litextract.normalise import words
 from litextract.records import Dataset, DatasetRole, DatasetSize, Evidence
@@ -105,6 +112,7 @@ _INSTITUTION = re.compile(
 )
 _URL = re.compile(r"https?\s*:\s*//\s*[\w\-.]+\.[a-z]{2,}[\w\-./%?=&#~+]*", re.I)
 _TASK_WORDS = frozenset({"task", "tasks", "data", "set", "dataset", "challenge", "images", "subset"})
+_LOWER_WORD = re.compile(r"\b[a-z][a-z\-]+\b")
 _GENERIC_TAIL = re.compile(r"\s+(?:dataset|data set|database|challenge|benchmark)s?$", re.I)
 _YEAR_SIBLING = re.compile(r"^\s*/\s*((?:19|20)?\d{2})\b")
 TABLE = "table"  # the section of a table cell read as a sentence
@@ -146,8 +154,11 @@ def find_datasets(
             spans.setdefault(i, []).append((m.start, m.end))
             for entry in _resolve(m, s.text, vocab):
                 _note(named, entry.name, entry, s, m.start, m.end, m.text)
+    lower_words = set(_LOWER_WORD.findall(" ".join(s.text for s in sents)))
     for i, s in enumerate(sents):
         for n in open_names(s.text):
+            if n.name and not n.url and not proper(n.name, lower_words):
+                continue
             inside = [(a, b) for a, b in spans.get(i, []) if a < n.end and n.start < b]
             if inside:  # the vocabulary named it: keep what the form adds (a long form, a URL)
                 _attach(named, s, inside[0], n)
