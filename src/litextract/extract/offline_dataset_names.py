@@ -68,6 +68,7 @@ _DESCRIPTIVE = frozenset(
 _DETERMINERS = frozenset({"the", "a", "an", "this", "these", "that", "those", "our", "their", "its", "each", "every"})
 _REPOSITORY_WORDS = frozenset({"repository", "bank", "library", "portal", "website", "hub", "platform"})
 _ADJECTIVE_ENDINGS = ("-like", "-based", "-style", "-wise", "-level", "-specific", "-derived")
+_FIGURE = re.compile(r"[(\[]?[+\-−±]?\d[\d.,]*%?[)\],;]?")
 _DECIMAL = re.compile(r"\d+[.,]\d+%?")
 _NUMBER_TOKEN = re.compile(r"[\d.,]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -221,9 +222,9 @@ def _strip_descriptive(words: list[str]) -> list[str]:
 
 
 def tabular(text: str) -> bool:
-    """Text of a table read as a sentence: a third of its words or more are numbers."""
+    """Text of a table read as a sentence: a third of its words or more are numbers ("0.912", "3,137", "95.4%")."""
     words = text.split()
-    return len(words) >= 8 and sum(any(c.isdigit() for c in w) for w in words) >= 0.3 * len(words)
+    return len(words) >= 8 and sum(bool(_FIGURE.fullmatch(w)) for w in words) >= 0.3 * len(words)
 
 
 def proper(name: str, lower_words: set[str]) -> bool:
