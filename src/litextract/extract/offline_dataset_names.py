@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from litextract.extract.offline_text import tabular
+
 # a dataset word after a name; "Challenge"/"Benchmark" written with a capital are part of the name
 _DATASET_WORD = re.compile(
     r"\b(datasets?|Datasets?|data ?sets?|Data ?[Ss]ets?|databases?|Databases?|challenges?|Challenge|benchmarks?|"
@@ -68,7 +70,6 @@ _DESCRIPTIVE = frozenset(
 _DETERMINERS = frozenset({"the", "a", "an", "this", "these", "that", "those", "our", "their", "its", "each", "every"})
 _REPOSITORY_WORDS = frozenset({"repository", "bank", "library", "portal", "website", "hub", "platform"})
 _ADJECTIVE_ENDINGS = ("-like", "-based", "-style", "-wise", "-level", "-specific", "-derived")
-_FIGURE = re.compile(r"[(\[]?[+\-−±]?\d[\d.,]*%?[)\],;]?")
 _DECIMAL = re.compile(r"\d+[.,]\d+%?")
 _NUMBER_TOKEN = re.compile(r"[\d.,]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -219,12 +220,6 @@ def _strip_descriptive(words: list[str]) -> list[str]:
     while words and (words[-1].casefold() in _DESCRIPTIVE or words[-1].casefold() in _CONNECTORS):
         words = words[:-1]
     return words
-
-
-def tabular(text: str) -> bool:
-    """Text of a table read as a sentence: a third of its words or more are numbers ("0.912", "3,137", "95.4%")."""
-    words = text.split()
-    return len(words) >= 8 and sum(bool(_FIGURE.fullmatch(w)) for w in words) >= 0.3 * len(words)
 
 
 def proper(name: str, lower_words: set[str]) -> bool:

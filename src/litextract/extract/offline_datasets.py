@@ -28,10 +28,18 @@ from litextract.extract.offline_dataset_names import (
     acronym_definitions,
     open_names,
     proper,
-    tabular,
     weak,
 )
-from litextract.extract.offline_text import Sentence, clean, reference_title, window
+from litextract.extract.offline_text import (
+    FIRST_PERSON,
+    OTHERS_START,
+    Sentence,
+    about_others,
+    clean,
+    reference_title,
+    tabular,
+    window,
+)
 from litextract.normalise import words
 from litextract.records import Dataset, DatasetRole, DatasetSize, Evidence
 from litextract.vocab import Entry, Mention, Vocabulary, key
@@ -64,20 +72,6 @@ _USE = re.compile(
     r"obtained|collected|downloaded|taken|acquired|gathered)\b",
     re.I,
 )
-# a sentence about other papers: it starts with a citation, an author or "they", or cites "et al."
-_OTHERS_START = re.compile(
-    r"^(?:\[[\d?,\s\-–]+\]|In \[[\d?,\s\-–]+\]|[A-Z][\w\-']+ et al\.?|"
-    r"[A-Z][\w\-']+ and [A-Z][\w\-']+,? (?:\[|\(?(?:19|20)\d\d)|They\b|Their\b|"
-    r"The authors\b|These authors\b|In their\b|He\b|She\b|(?:This|That|The same|Their) (?:method|approach|model|"
-    r"work|study|technique|system|network|algorithm)\b)"
-)
-_REPORTING = re.compile(
-    r"\b(?:reported|achieved|obtained|attained|yielded|proposed|presented|showed|shown|demonstrated|developed|"
-    r"introduced|outperform\w*|accuracy of|employed by|used by)\b",
-    re.I,
-)
-_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
-_CITATION = re.compile(r"\[[\d?,\s\-–]+\]|\bet al\.")
 _PRETRAINED = re.compile(r"pre-?train\w*|initiali[sz]\w*|transfer(?:red)? learning|weights", re.I)
 # the mention names where other data came from ("X is based on the LIDC-IDRI", "available from the Y collection")
 _SOURCE = re.compile(
@@ -204,11 +198,11 @@ def _note(
     if entry is not None and entry.attrs.get("domain") == "natural":
         # ImageNet, COCO: used only where the paper says it works on them, not as the data of pre-trained weights
         if s.section == TABLE or (
-            _FIRST_PERSON.search(s.text) and _USE.search(s.text) and not _PRETRAINED.search(s.text)
+            FIRST_PERSON.search(s.text) and _USE.search(s.text) and not _PRETRAINED.search(s.text)
         ):
             item.used += 1
         return
-    if s.related or s.section == "back" or _about_others(s.text):
+    if s.related or s.section == "back" or about_others(s.text):
         return
     if _USE.search(s.text) or tabular(s.text) or s.section == TABLE:
         item.used += 1
@@ -316,17 +310,6 @@ def _pretraining(text: str, at: int) -> bool:
     return bool(_PRETRAINED.search(text[max(0, at - 40) : at + 60]))
 
 
-def _about_others(text: str) -> bool:
-    """A sentence about other papers' work: it starts with a citation, an author, "they" or "this method", or it
-    cites a work, reports what was achieved or proposed, and does not speak of "we"."""
-    if _OTHERS_START.match(text):
-        return True
-    if _FIRST_PERSON.search(text) or not _CITATION.search(text):
-        return False
-    # a table row naming a work by its authors is a row of the literature (a dataset's own reference is a number)
-    return bool(_REPORTING.search(text)) or (tabular(text) and " et al." in text)
-
-
 def _table_names(tables: list[Table], vocab: Vocabulary) -> Iterator[tuple[Sentence, Mention, Entry]]:
     """Vocabulary datasets in the caption, header row or row labels of tables that are not tables of the
     literature, each with its cell as a sentence of section `TABLE` (the cells are read through one helper,
@@ -357,7 +340,7 @@ def _cited(
     if not references:
         return
     for s in sents:
-        if s.related or "[" not in s.text or not _USE.search(s.text) or _OTHERS_START.match(s.text):
+        if s.related or "[" not in s.text or not _USE.search(s.text) or OTHERS_START.match(s.text):
             continue
         for m in _CITED_DATASET.finditer(s.text):
             phrase = " ".join(w for w in m.group(1).split() if w.casefold() not in ("the", "a", "an"))
@@ -402,7 +385,7 @@ def _resolve(m: Mention, text: str, vocab: Vocabulary) -> list[Entry]:
 def _record(item: _Named, vocab: Vocabulary, source: str) -> Dataset:
     def score(mention: tuple[Sentence, int, int, str]) -> tuple[int, int]:
         s = mention[0]
-        used = not (s.related or _about_others(s.text)) and bool(_USE.search(s.text) or s.own)
+        used = not (s.related or about_others(s.text)) and bool(_USE.search(s.text) or s.own)
         facts = 2 * bool(_SIZE.search(s.text)) + bool(_DATASET_WORDS.search(s.text)) + bool(_URL.search(s.text))
         return int(used), facts
 

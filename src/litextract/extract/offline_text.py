@@ -227,6 +227,42 @@ def reference_title(entry: str) -> str | None:
     return None
 
 
+# a sentence about other papers: it starts with a citation, an author or "they", or cites "et al."
+OTHERS_START = re.compile(
+    r"^(?:\[[\d?,\s\-–]+\]|In \[[\d?,\s\-–]+\]|[A-Z][\w\-']+ et al\.?|"
+    r"[A-Z][\w\-']+ and [A-Z][\w\-']+,? (?:\[|\(?(?:19|20)\d\d)|They\b|Their\b|"
+    r"The authors\b|These authors\b|In their\b|He\b|She\b|(?:This|That|The same|Their) (?:method|approach|model|"
+    r"work|study|technique|system|network|algorithm)\b)"
+)
+_REPORTING = re.compile(
+    r"\b(?:reported|achieved|obtained|attained|yielded|proposed|presented|showed|shown|demonstrated|developed|"
+    r"introduced|outperform\w*|accuracy of|employed by|used by)\b",
+    re.I,
+)
+FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
+CITATION = re.compile(r"\[[\d?,\s\-–]+\]|\bet al\.")
+
+
+def about_others(text: str) -> bool:
+    """A sentence about other papers' work: it starts with a citation, an author, "they" or "this method", or it
+    cites a work, reports what was achieved or proposed, and does not speak of "we"."""
+    if OTHERS_START.match(text):
+        return True
+    if FIRST_PERSON.search(text) or not CITATION.search(text):
+        return False
+    # a table row naming a work by its authors is a row of the literature (a dataset's own reference is a number)
+    return bool(_REPORTING.search(text)) or (tabular(text) and " et al." in text)
+
+
+def tabular(text: str) -> bool:
+    """Text of a table read as a sentence: a third of its words or more are numbers ("0.912", "3,137", "95.4%")."""
+    words = text.split()
+    return len(words) >= 8 and sum(bool(_FIGURE.fullmatch(w)) for w in words) >= 0.3 * len(words)
+
+
+_FIGURE = re.compile(r"[(\[]?[+\-−±]?\d[\d.,]*%?[)\],;]?")
+
+
 def window(sentence: Sentence, start: int, end: int, width: int = 160) -> str:
     """A quote of a long sentence around a match (offsets in the sentence's cleaned text)."""
     if len(sentence.text) <= MAX_QUOTE:
