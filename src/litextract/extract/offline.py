@@ -50,11 +50,11 @@ class OfflineExtractor:
         title = paper.title or ""
         abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
         task = paper_task(title, abstract)
-        proposed = proposed_names(title, sents, body)
+        proposed = proposed_names(title, sents, body, doc.tables)
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _dedupe(from_tables, sentence_results(sents, ctx))
-        models = find_models(title, sents, body, vocab, labels, task, self.name)
+        models = find_models(title, sents, body, vocab, labels, task, self.name, doc.tables)
         if task:
             for d in datasets:
                 if task in d.tasks:

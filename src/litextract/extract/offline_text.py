@@ -232,7 +232,7 @@ OTHERS_START = re.compile(
     r"^(?:\[[\d?,\s\-–]+\]|In \[[\d?,\s\-–]+\]|[A-Z][\w\-']+ et al\.?|"
     r"[A-Z][\w\-']+ and [A-Z][\w\-']+,? (?:\[|\(?(?:19|20)\d\d)|They\b|Their\b|"
     r"The authors\b|These authors\b|In their\b|He\b|She\b|(?:This|That|The same|Their) (?:method|approach|model|"
-    r"work|study|technique|system|network|algorithm)\b)"
+    r"technique|system|network|algorithm)\b|Their (?:work|study)\b)"
 )
 _REPORTING = re.compile(
     r"\b(?:reported|achieved|obtained|attained|yielded|proposed|presented|showed|shown|demonstrated|developed|"
@@ -287,7 +287,7 @@ def abstract_end(sents: list[Sentence]) -> int:
 
 
 _CITE_MARKS = re.compile(
-    r"\s*\[[\d,\s\-–]+\]|[*†‡§]+|\s*\((?:ours|proposed|our method|this work)\)|"
+    r"\s*\[[\d?,\s\-–]+\]|[*†‡§]+|\s*\((?:ours|proposed|our method|this work)\)|"
     r"\s*\([A-Z][\w\-']+(?: et al\.| and [A-Z][\w\-']+)?,? (?:19|20)\d\d[a-z]?\)",
     re.I,
 )

@@ -287,15 +287,15 @@ def _in_context(folded: str, start: int, end: int) -> bool:
 
 def _pattern(form: str, lower: bool = False) -> str:
     """A regex for `form` with flexible separators between its parts, between letters and digits, and where a
-    lower-case letter meets a capital ("ClinicVideoDB" is found as "Clinic VideoDB"); `lower`: for text in lower
-    case."""
+    lower-case letter meets a capital ("ClinicVideoDB" is found as "Clinic VideoDB"), and an optional slash
+    ("ViT-B/16" as "ViT-B16"); `lower`: for text in lower case."""
     chunks = [c for c in _SEPARATORS.split(form) if c]
     out = []
     for chunk in chunks:
         pieces = re.findall(r"[A-Z]*[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+", chunk)
         out.append(
             "".join(
-                re.escape(p.lower() if lower else p)
+                ("/?" if p == "/" else re.escape(p.lower() if lower else p))
                 + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
                 for j, p in enumerate(pieces)
             )
