@@ -367,7 +367,10 @@ class Scorer:
 
     def canon(self, kind: Kind, text: str) -> str:
         """The normalised key of the canonical form of `text` (a dataset name without a trailing generic word:
-        "VGFR Dataset" and "VGFR" are one name, as the vocabulary's lookup reads them)."""
+        "VGFR Dataset" and "VGFR" are one name, as the vocabulary's lookup reads them; a composite backbone
+        "A + B" by its parts in any order)."""
+        if kind == "backbone" and " + " in text:  # a composite backbone is the set of its parts
+            return "+".join(sorted(self.canon(kind, part.strip()) for part in text.split(" + ")))
         name = self.vocab.canonical(kind, text) or text
         return key(bare(name) if kind == "dataset" else name)
 

@@ -263,7 +263,13 @@ def find_models(
         if not reads_as_model(name) or _is_dataset(name, vocab) or any(p in name for p in named):
             continue
         own = name in variants or (not named and not CITATION.search(label))
-        backbone = name_backbone(name, vocab, body) or (None if own else _cited_backbone(name, sents, vocab))
+        # the paper's word on a baseline's backbone, unless its name is an architecture itself (a named model built
+        # on a backbone, such as SETR on a ViT, may state which one)
+        entry = vocab.lookup("backbone", name)
+        stated = None if own or (entry and not entry.attrs.get("base")) else _stated_backbone(name, sents, vocab)
+        backbone = (
+            stated or name_backbone(name, vocab, body) or (None if own else _cited_backbone(name, sents, vocab))
+        )
         add(
             name,
             backbone or (main_backbone if own and name in variants else None),
@@ -271,6 +277,18 @@ def find_models(
             Evidence(page=page, quote=quote, source=source),
         )
     taken = {m.backbone for m in models.values() if m.backbone} | set(models)
+    for m in list(models.values()):  # the parts a model is named by or built from are no models of their own
+        taken |= {x.entry.name for x in finder.find(m.name)} | set((m.backbone or "").split(" + "))
+        if m.proposed and m.evidence.quote:
+            taken |= {x.entry.name for x in finder.find(m.evidence.quote)}
+    for name in named:  # "DeepLung first employs 3D Faster R-CNN": a component of the own model
+        for s in own_text:
+            if name in s.text and _CUE.search(s.text):
+                taken |= {x.entry.name for x in finder.find(s.text)}
+    if any(" + " in (m.backbone or "") for m in models.values() if m.proposed):
+        parts = {p for m in models.values() if m.proposed and m.backbone for p in m.backbone.split(" + ")}
+        for k in [k for k, m in models.items() if m.proposed and m.backbone in parts and m.name == m.mention]:
+            del models[k]  # the networks a composite fuses: one model, not three
     for name, uses in mentions.items():
         entry = uses[0][1].entry
         if entry.attrs.get("generic") or name in taken or _base(entry) in taken or name.casefold() in models:
@@ -405,8 +423,9 @@ def name_backbone(name: str, vocab: Vocabulary, body: str, exclude: Entry | None
     if not found:
         return None
     best = min(found, key=lambda m: (bool(m.entry.attrs.get("generic")), not _extractor(m.entry)))
-    backbone = _backbone_of(best, name, vocab)
-    return _specific(backbone, vocab, body) if body else backbone
+    backbone = _specific(_backbone_of(best, name, vocab), vocab, body) if body else _backbone_of(best, name, vocab)
+    entry = vocab.lookup("backbone", backbone)
+    return None if entry and entry.attrs.get("generic") else backbone  # "ResNet" alone names no depth
 
 
 def _numbered(name: str, vocab: Vocabulary) -> str | None:
@@ -457,6 +476,26 @@ def _cited_after(text: str, m: Mention) -> bool:
 
 def _is_dataset(name: str, vocab: Vocabulary) -> bool:
     return vocab.lookup("dataset", name) is not None and vocab.lookup("backbone", name) is None
+
+
+def _stated_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> str | None:
+    """A baseline's backbone as the text states it: "All SETR baselines use ViT-B/16 backbone" for "SETR PUP"."""
+    finder = vocab.finder("backbone")
+    terms = {name, *(m.text for m in finder.find(name))}
+    for s in sents:
+        if not any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", s.text) for t in terms):
+            continue
+        cue = re.search(r"\b(?:backbones?|encoders?)\b", s.text)
+        if not cue:
+            continue
+        found = [
+            m
+            for m in finder.find(s.text)
+            if m.text not in terms and not m.entry.attrs.get("generic") and abs(m.start - cue.start()) <= 40
+        ]
+        if found:
+            return _backbone_of(found[0], s.text, vocab)
+    return None
 
 
 def _cited_backbone(label: str, sents: list[Sentence], vocab: Vocabulary) -> str | None:

@@ -295,7 +295,7 @@ def _pattern(form: str, lower: bool = False) -> str:
         pieces = re.findall(r"[A-Z]*[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+", chunk)
         out.append(
             "".join(
-                ("/?" if p == "/" else re.escape(p.lower() if lower else p))
+                ("/? *" if p == "/" else re.escape(p.lower() if lower else p))
                 + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
                 for j, p in enumerate(pieces)
             )
