@@ -239,7 +239,7 @@ def test_a_word_like_name_counts_near_dataset_words_or_as_a_label() -> None:
             "Proceedings of the IEEE/CVF Conference on Computer Vision",
             "conference",
         ),
-        ("Accepted at MICCAI 2021, Strasbourg", "MICCAI", "conference"),
+        ("Accepted at MICCAI 2021, Strasbourg", "MICCAI 2021", "conference"),  # a conference keeps its year
         ("medRxiv preprint doi: 10.1101/2020.01.01", "medRxiv", "preprint"),
         ("arXiv:2105.05537v1 [eess.IV] 12 May 2021", "arXiv", "preprint"),
     ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litextract.document import Document
 from litextract.extract.offline_text import clean
-from litextract.parse.header import HEADER_PAGES, venue_of
+from litextract.parse.header import HEADER_PAGES, venue_from_pages
 from litextract.records import Evidence, Paper, VenueType
 
 
@@ -32,18 +32,19 @@ def paper_record(doc: Document, source: str) -> Paper:
     cite("doi", h.doi)
     cite("arxiv_id", h.arxiv_id)
     cite("year", str(h.year) if h.year else None)
-    venue, venue_type = venue_of("\n".join(p.text for p in first))
-    cite("venue", venue)
+    found = venue_from_pages(doc.pages, h.doi)
+    venue = h.venue or found.name
+    cite("venue", found.line if found.name and venue == found.name else venue)
     if h.authors:
         cite("authors", h.authors[0])
-    kind = _VENUE_TYPES.get(venue_type or "")
+    kind = _VENUE_TYPES.get(found.type or "")
     if kind is None and h.arxiv_id:
         kind = "preprint"
     return Paper(
         title=h.title,
         authors=h.authors,
         year=h.year,
-        venue=h.venue or venue,
+        venue=venue,
         venue_type=kind,
         doi=h.doi,
         arxiv_id=h.arxiv_id,
