@@ -287,6 +287,7 @@ class _Run:
         with self.writer.connection() as con:
             pids = save_papers(con, [p.stored for p in papers])
             for p in papers:
-                for stage, reason in p.stored[0].warnings.items():  # a fallback that kept the file (GROBID failed)
+                # a fallback that kept the file (GROBID failed), a record dropped for its invalid fields
+                for stage, reason in {**p.stored[0].warnings, **p.stored[1].warnings}.items():
                     record_error(con, self.summary.run_id, str(p.path), p.sha256, stage, reason)
         self.known.update((p.sha256, pid) for p, pid in zip(papers, pids, strict=True))

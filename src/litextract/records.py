@@ -108,6 +108,9 @@ class Extraction(BaseModel):
     models: list[Model] = Field(default_factory=list)
     results: list[Result] = Field(default_factory=list)
     extractor: str = "offline"
+    # Like Document.warnings: what went wrong on the way without failing the paper (a record dropped because its
+    # fields were invalid); not records: whoever stores the paper stores them as errors of the run.
+    warnings: dict[str, str] = Field(default_factory=dict, description="stage -> reason of a non-fatal fault")
 
     @property
     def used_datasets(self) -> list[Dataset]:

@@ -10,11 +10,11 @@ from collections import Counter
 
 from litextract.document import Document
 from litextract.extract.offline_datasets import find_datasets
-from litextract.extract.offline_models import find_models, paper_task, proposed_names
+from litextract.extract.offline_models import find_models, own_names, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
 from litextract.extract.offline_results import Context, sentence_results, table_results
 from litextract.extract.offline_screening import screen
-from litextract.extract.offline_text import abstract_end, reference_list, sentences
+from litextract.extract.offline_text import abstract_end, dropping, reference_list, sentences
 from litextract.records import Extraction, Result
 from litextract.vocab import vocabulary
 
@@ -24,6 +24,14 @@ class OfflineExtractor:
     version = "0.2"
 
     def extract(self, doc: Document) -> Extraction:
+        """The records of one paper; a record whose fields are invalid is dropped with a warning, not the paper."""
+        with dropping() as dropped:
+            extraction = self._extract(doc)
+        if dropped:
+            extraction.warnings["extract"] = "; ".join(dict.fromkeys(dropped))
+        return extraction
+
+    def _extract(self, doc: Document) -> Extraction:
         vocab = vocabulary()
         sents = sentences(doc)
         body = "\n".join(s.text for s in sents)
@@ -50,11 +58,12 @@ class OfflineExtractor:
         title = paper.title or ""
         abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
         task = paper_task(title, abstract)
-        proposed = proposed_names(title, sents, body, doc.tables)
+        named = own_names(title, sents, body)
+        proposed = proposed_names(title, sents, body, doc.tables, named)
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _dedupe(from_tables, sentence_results(sents, ctx))
-        models = find_models(title, sents, body, vocab, labels, task, self.name, doc.tables)
+        models = find_models(title, sents, body, vocab, labels, task, self.name, doc.tables, named)
         if task:
             for d in datasets:
                 if task in d.tasks:

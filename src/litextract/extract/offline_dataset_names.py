@@ -275,7 +275,7 @@ def _list_before(text: str, end: int) -> list[OpenName]:
     for a, b in reversed(list(zip(bounds, ends, strict=True))):
         chunk = re.sub(rf"{_CITE}\s*$", "", text[a:b]).rstrip()
         tokens = chunk.split()
-        run = []
+        run: list[str] = []
         for word in reversed(tokens):
             if not _name_word(word) or word.casefold() in _GENERIC:
                 break

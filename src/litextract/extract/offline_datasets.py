@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -36,12 +37,13 @@ from litextract.extract.offline_text import (
     Sentence,
     about_others,
     clean,
+    record,
     reference_title,
     tabular,
     window,
 )
 from litextract.normalise import words
-from litextract.records import Dataset, DatasetRole, DatasetSize, Evidence
+from litextract.records import Dataset, DatasetRole, DatasetSize
 from litextract.vocab import Entry, Mention, Vocabulary, key
 
 _SIZE = re.compile(
@@ -157,9 +159,9 @@ def find_datasets(
             if inside:  # the vocabulary named it: keep what the form adds (a long form, a URL)
                 _attach(named, s, inside[0], n)
                 continue
-            entry = _link(n, vocab)
-            if entry is not None:
-                _note(named, entry.name, entry, s, n.start, n.end, n.name or entry.name)
+            linked = _link(n, vocab)
+            if linked is not None:
+                _note(named, linked.name, linked, s, n.start, n.end, n.name or linked.name)
             elif n.name:
                 _note(named, n.name, None, s, n.start, n.end, n.name, n)
     _merge_variants(named)
@@ -168,10 +170,10 @@ def find_datasets(
     for cell, m, entry in _table_names(tables, vocab):
         _note(named, entry.name, entry, cell, m.start, m.end, m.text)
     for s, name, mention, start, end in _cited(sents, references or {}, vocab):
-        entry = vocab.lookup("dataset", name)
-        _note(named, entry.name if entry else name, entry, s, start, end, mention, used=True)
+        cited = vocab.lookup("dataset", name)
+        _note(named, cited.name if cited else name, cited, s, start, end, mention, used=True)
     _drop_parts(named)
-    records = [_record(item, vocab, source) for item in named.values() if item.mentions]
+    records = [r for item in named.values() if item.mentions and (r := _record(item, vocab, source))]
     records += _private(sents, vocab, source)
     return sorted(records, key=lambda d: d.role != "used")
 
@@ -259,9 +261,10 @@ def _written_again(named: dict[str, _Named], sents: list[Sentence]) -> None:
 def _drop_other_meanings(named: dict[str, _Named], sents: list[Sentence], vocab: Vocabulary) -> None:
     """A vocabulary acronym the paper defines as something else is not that dataset: "oral squamous cell
     carcinoma (OSCC)" is a diagnosis, not the OSCC dataset (unless the long form names the entry or a dataset)."""
+    written_as = {text for item in named.values() if item.entry for _, _, _, text in item.mentions}
     defined: dict[str, str] = {}
     for s in sents:
-        if "(" in s.text:
+        if "(" in s.text and any(w in s.text for w in written_as):
             for acronym, long_form in acronym_definitions(s.text).items():
                 defined.setdefault(acronym, long_form)
     for name, item in list(named.items()):
@@ -382,7 +385,7 @@ def _resolve(m: Mention, text: str, vocab: Vocabulary) -> list[Entry]:
     return out
 
 
-def _record(item: _Named, vocab: Vocabulary, source: str) -> Dataset:
+def _record(item: _Named, vocab: Vocabulary, source: str) -> Dataset | None:
     def score(mention: tuple[Sentence, int, int, str]) -> tuple[int, int]:
         s = mention[0]
         used = not (s.related or about_others(s.text)) and bool(_USE.search(s.text) or s.own)
@@ -395,7 +398,8 @@ def _record(item: _Named, vocab: Vocabulary, source: str) -> Dataset:
     attrs = entry.attrs if entry else {}
     url = item.url or _url_near(item) or attrs.get("url")
     modality = attrs.get("modality") or (_modality(item, vocab) if entry is None else None)
-    return Dataset(
+    return record(
+        Dataset,
         name=entry.name if entry else item.name,
         mention=written,
         modality=modality,
@@ -406,7 +410,7 @@ def _record(item: _Named, vocab: Vocabulary, source: str) -> Dataset:
         url=url,
         role=item.role,
         in_vocabulary=entry is not None,
-        evidence=Evidence(page=s.page, quote=window(s, start, end), source=source),
+        evidence={"page": s.page, "quote": window(s, start, end), "source": source},
     )
 
 
@@ -440,6 +444,7 @@ def _body_part(item: _Named, vocab: Vocabulary) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4)
 def _body_parts(vocab: Vocabulary) -> list[str]:
     """The body parts of the vocabulary's datasets, as single words ("abdomen (multi-organ)" -> "abdomen")."""
     counts = Counter(
@@ -489,13 +494,16 @@ def _private(sents: list[Sentence], vocab: Vocabulary, source: str) -> list[Data
         if name.casefold() in out:
             continue
         found = modalities.find(s.text)
-        out[name.casefold()] = Dataset(
+        cohort = record(
+            Dataset,
             name=name,
             mention=name,
             modality=found[0].entry.name if found else None,
             size=_size(s.text),
             public=False,
             in_vocabulary=False,
-            evidence=Evidence(page=s.page, quote=window(s, m.start(), m.end()), source=source),
+            evidence={"page": s.page, "quote": window(s, m.start(), m.end()), "source": source},
         )
+        if cohort:
+            out[name.casefold()] = cohort
     return list(out.values())[:3]

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
+from typing import Any
 
 from litextract.document import Table
 from litextract.extract.offline_text import (
@@ -33,10 +35,11 @@ from litextract.extract.offline_text import (
     Sentence,
     about_others,
     model_name,
+    record,
     tabular,
     window,
 )
-from litextract.records import Evidence, Model
+from litextract.records import Model
 from litextract.vocab import Entry, Mention, Vocabulary
 
 _NAME = r"([A-Z][A-Za-z0-9]*(?:[\-+][A-Za-z0-9]+)*[A-Za-z0-9+]*)"
@@ -50,6 +53,8 @@ _THE_PROPOSED = re.compile(
     r"framework|architecture|approach|technique|system)\b)"
 )
 _IS_PROPOSED = re.compile(r"^" + _NAME + r",?\s+(?:is|was)\s+(?:proposed|introduced|presented)\b")
+# words one of the definitions needs, looked for first: a substring test is far cheaper than the patterns
+_DEFINING_WORDS = ("propos", "present", "introduc", "develop", "design", "call", "name", "dub", "term", "i.e", "coin")
 _OURS_ROW = re.compile(r"\b(?:ours|proposed)\b", re.I)
 # a row that names the paper, not a model: "Ours", "Proposed method", "Current study", "This work"
 _SELF_REFERENCE = re.compile(
@@ -82,6 +87,7 @@ _BACKBONE_OF_OTHER = re.compile(r"\bas (?:the |a |an )?(?:backbone|encoder)s?(?:
 _LIKE = re.compile(
     r"(?:similar to|\blike|inspired by|unlike|as in|such as|compared (?:with|to))\s*(?:the\s+)?$", re.I
 )
+_STATED_CUE = re.compile(r"\b(?:backbones?|encoders?)\b")
 _OWN_SUBJECT = re.compile(r"\b(?:we|our|this (?:paper|work|study|project)|the proposed)\b", re.I)
 _BASELINE = re.compile(r"\bbaselines?\b|compared (?:with|to)|comparison|outperform|\bthan\b|state-of-the-art", re.I)
 _FUSED = re.compile(r"\bfus(?:ed|e|ion)\b|concatenat\w*|combin\w*", re.I)
@@ -128,11 +134,13 @@ def paper_task(title: str, abstract: str) -> str | None:
     return None
 
 
-def proposed_names(title: str, sents: list[Sentence], body: str, tables: list[Table] | None = None) -> list[str]:
+def proposed_names(
+    title: str, sents: list[Sentence], body: str, tables: list[Table] | None = None, named: list[str] | None = None
+) -> list[str]:
     """Names the paper gives its own model, the main one first: a title prefix ("TransUNet: …"), a first-person
     definition ("we propose … (X)", "called X", "X is proposed in this paper"); then its own variants in tables
-    (rows marked "ours", rows without a citation among rows that cite)."""
-    named = own_names(title, sents, body)
+    (rows marked "ours", rows without a citation among rows that cite). `named`: `own_names`, when known."""
+    named = own_names(title, sents, body) if named is None else named
     if not named:  # no model of its own: its table rows are its own runs, all of them (not variants of one)
         return [v for v in own_rows(tables or [], marked_only=True)]
     return named + [v for v in own_rows(tables or []) if v not in named]
@@ -145,7 +153,8 @@ def own_names(title: str, sents: list[Sentence], body: str) -> list[str]:
     if prefix and re.search(r"[A-Z].*[A-Z]|[a-z][A-Z]|-", prefix.group(1)) and len(prefix.group(1)) <= 25:
         candidates[prefix.group(1)] += 100
     for s in sents:
-        if about_others(s.text) or s.section == "back":
+        lowered = s.text.lower()
+        if not any(w in lowered for w in _DEFINING_WORDS) or s.section == "back" or about_others(s.text):
             continue
         for m in _PROPOSE_ACRONYM.finditer(s.text):
             if not _COMPONENT.search(m.group(1)):
@@ -208,8 +217,10 @@ def find_models(
     task: str | None,
     source: str,
     tables: list[Table] | None = None,
+    named: list[str] | None = None,
 ) -> list[Model]:
-    """The own model(s) with their backbone, the compared table rows, and architectures the paper works with."""
+    """The own model(s) with their backbone, the compared table rows, and architectures the paper works with
+    (`named`: the paper's own names, `own_names`, when the caller has them)."""
     finder = vocab.finder("backbone")
     pretrained = _pretrained(body)
     own_text = [s for s in sents if not (s.related or s.section == "back" or about_others(s.text))]
@@ -220,7 +231,9 @@ def find_models(
                 mentions[m.entry.name].append((s, m))
     models: dict[str, Model] = {}
 
-    def add(name: str, backbone: str | None, proposed: bool, evidence: Evidence, mention: str | None = None) -> None:
+    def add(
+        name: str, backbone: str | None, proposed: bool, evidence: dict[str, Any], mention: str | None = None
+    ) -> None:
         k = name.casefold()
         if k in models:
             if proposed and not models[k].proposed:
@@ -228,7 +241,8 @@ def find_models(
                     update={"proposed": True, "backbone": models[k].backbone or backbone}
                 )
             return
-        models[k] = Model(
+        built = record(
+            Model,
             name=name,
             mention=mention or name,
             backbone=backbone,
@@ -237,8 +251,10 @@ def find_models(
             pretrained=pretrained if proposed else None,
             evidence=evidence,
         )
+        if built:
+            models[k] = built
 
-    named = own_names(title, sents, body)
+    named = own_names(title, sents, body) if named is None else named
     main_backbone = None
     for name in named:
         backbone, ev = own_backbone(name, sents, vocab)
@@ -246,17 +262,17 @@ def find_models(
         if where is None:
             continue
         at = max(where.text.find(name), 0)
-        add(name, backbone, True, Evidence(page=where.page, quote=window(where, at, at + len(name)), source=source))
+        add(name, backbone, True, {"page": where.page, "quote": window(where, at, at + len(name)), "source": source})
         main_backbone = main_backbone or backbone
     if not named:
         for name, backbone, s, m in _trained(title, mentions, own_text, vocab):
-            add(name, backbone, True, Evidence(page=s.page, quote=window(s, m.start, m.end), source=source), name)
+            add(name, backbone, True, {"page": s.page, "quote": window(s, m.start, m.end), "source": source}, name)
     variants = set(own_rows(tables or []))
     for t in tables or []:
         for label in row_labels(t):
             name = model_name(label)
             if name in variants and not any(p in name for p in named):
-                evidence = Evidence(page=t.page, quote=label, source=source)
+                evidence = {"page": t.page, "quote": label, "source": source}
                 add(name, name_backbone(name, vocab, body) or main_backbone, True, evidence)
     for label, page, quote in table_labels:
         name = model_name(label)
@@ -274,13 +290,13 @@ def find_models(
             name,
             backbone or (main_backbone if own and name in variants else None),
             own,
-            Evidence(page=page, quote=quote, source=source),
+            {"page": page, "quote": quote, "source": source},
         )
     taken = {m.backbone for m in models.values() if m.backbone} | set(models)
-    for m in list(models.values()):  # the parts a model is named by or built from are no models of their own
-        taken |= {x.entry.name for x in finder.find(m.name)} | set((m.backbone or "").split(" + "))
-        if m.proposed and m.evidence.quote:
-            taken |= {x.entry.name for x in finder.find(m.evidence.quote)}
+    for model in list(models.values()):  # the parts a model is named by or built from are no models of their own
+        taken |= {x.entry.name for x in finder.find(model.name)} | set((model.backbone or "").split(" + "))
+        if model.proposed and model.evidence.quote:
+            taken |= {x.entry.name for x in finder.find(model.evidence.quote)}
     for name in named:  # "DeepLung first employs 3D Faster R-CNN": a component of the own model
         for s in own_text:
             if name in s.text and _CUE.search(s.text):
@@ -297,13 +313,16 @@ def find_models(
             continue  # named in passing, not used or compared
         s, m = uses[0]
         written = Counter(x.text for _, x in uses).most_common(1)[0][0]
-        models[written.casefold()] = Model(
+        built = record(
+            Model,
             name=written,
             mention=written,
             backbone=_base(entry),
             task=entry.attrs.get("task") or task,
-            evidence=Evidence(page=s.page, quote=window(s, m.start, m.end), source=source),
+            evidence={"page": s.page, "quote": window(s, m.start, m.end), "source": source},
         )
+        if built:
+            models[written.casefold()] = built
         taken.add(name)
     return list(models.values())
 
@@ -482,10 +501,11 @@ def _stated_backbone(name: str, sents: list[Sentence], vocab: Vocabulary) -> str
     """A baseline's backbone as the text states it: "All SETR baselines use ViT-B/16 backbone" for "SETR PUP"."""
     finder = vocab.finder("backbone")
     terms = {name, *(m.text for m in finder.find(name))}
+    named = re.compile("|".join(rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in sorted(terms, key=len, reverse=True)))
     for s in sents:
-        if not any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", s.text) for t in terms):
+        if ("backbone" not in s.text and "encoder" not in s.text) or not named.search(s.text):
             continue
-        cue = re.search(r"\b(?:backbones?|encoders?)\b", s.text)
+        cue = _STATED_CUE.search(s.text)
         if not cue:
             continue
         found = [
@@ -519,12 +539,15 @@ def _specific(name: str, vocab: Vocabulary, body: str) -> str:
     entry = vocab.lookup("backbone", name)
     if not entry or not entry.attrs.get("generic"):
         return name
-    members = {
-        m.entry.name
-        for m in vocab.finder("backbone").find(body)
-        if m.entry.attrs.get("family") == entry.attrs.get("family") and not m.entry.attrs.get("generic")
-    }
+    members = {e.name for e in _named_in(body, vocab) if e.attrs.get("family") == entry.attrs.get("family")}
     return members.pop() if len(members) == 1 else name
+
+
+@lru_cache(maxsize=4)
+def _named_in(body: str, vocab: Vocabulary) -> tuple[Entry, ...]:
+    """The specific architectures a paper names (one scan of its text, shared by its models)."""
+    found = vocab.finder("backbone").find(body)
+    return tuple(dict.fromkeys(m.entry for m in found if not m.entry.attrs.get("generic")))
 
 
 def _base(entry: Entry) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from litextract.document import Document
-from litextract.extract.offline_text import clean
-from litextract.parse.header import HEADER_PAGES, venue_from_pages
+from litextract.extract.offline_text import clean, record
+from litextract.parse.header import HEADER_PAGES, Venue, venue_from_pages
 from litextract.records import Evidence, Paper, VenueType
 
 
@@ -25,16 +25,19 @@ def paper_record(doc: Document, source: str) -> Paper:
                     len(key) > 40 and clean(line).casefold() in key and len(line) > 20
                 ):
                     quote = needle if field == "title" else clean(line)
-                    evidence[field] = Evidence(page=page.number, quote=quote, source=source)
+                    found = record(Evidence, page=page.number, quote=quote, source=source)
+                    if found:
+                        evidence[field] = found
                     return
 
     cite("title", h.title)
     cite("doi", h.doi)
     cite("arxiv_id", h.arxiv_id)
     cite("year", str(h.year) if h.year else None)
-    found = venue_from_pages(doc.pages, h.doi)
+    # the parser's reading of the first pages, else (a document stored by an older version) read again here
+    found = Venue(h.venue, h.venue_type) if h.venue_type else venue_from_pages(doc.pages, h.doi)
     venue = h.venue or found.name
-    cite("venue", found.line if found.name and venue == found.name else venue)
+    cite("venue", found.line if found.line and venue == found.name else venue)
     if h.authors:
         cite("authors", h.authors[0])
     kind = _VENUE_TYPES.get(found.type or "")

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from litextract.extract.offline_text import Sentence, window
+from litextract.extract.offline_text import Sentence, record, window
 from litextract.records import Dataset, Evidence
 from litextract.vocab import Vocabulary
 
@@ -78,7 +78,7 @@ def screen(sents: list[Sentence], datasets: list[Dataset], vocab: Vocabulary, so
     if imaging:
         if named:
             s, m = named[0]
-            quote = Evidence(page=s.page, quote=window(s, m.start, m.end), source=source)
+            quote = record(Evidence, page=s.page, quote=window(s, m.start, m.end), source=source)
         else:
             quote = imaging_sets[0].evidence if imaging_sets else _quote(own, _IMAGES, source)
         if quote:
@@ -96,5 +96,5 @@ def _quote(sents: list[Sentence], pattern: re.Pattern[str], source: str) -> Evid
     for s in sorted(sents, key=lambda s: not s.own):
         m = pattern.search(s.text)
         if m:
-            return Evidence(page=s.page, quote=window(s, m.start(), m.end()), source=source)
+            return record(Evidence, page=s.page, quote=window(s, m.start(), m.end()), source=source)
     return None

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from litextract.document import Document
 
@@ -15,6 +22,36 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n|\n(?=\s*(?:\d+\.?
 # ("CBIS-\nDDSM", "CXR-\n2", "U-\nNet") and stays, with the line break removed
 _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n\s*(?=(\w))")
 MAX_QUOTE = 400
+R = TypeVar("R", bound=BaseModel)
+_DROPPED: ContextVar[list[str] | None] = ContextVar("dropped", default=None)
+
+
+@contextmanager
+def dropping() -> Iterator[list[str]]:
+    """Collect, while extracting, the records `record` drops (one line each)."""
+    token = _DROPPED.set([])
+    try:
+        yield _DROPPED.get() or []
+    finally:
+        _DROPPED.reset(token)
+
+
+def record(cls: type[R], **fields: Any) -> R | None:
+    """A record (evidence given as a dict, so it is validated here too), or None when its fields are invalid: one
+    bad record ("Evidence quote: String should have at least 1 character") is dropped with a note, never the
+    paper (`dropping` collects the notes)."""
+    try:
+        return cls(**fields)
+    except ValidationError as exc:
+        notes = _DROPPED.get()
+        if notes is not None:
+            error = exc.errors()[0]
+            where = ".".join(str(x) for x in error.get("loc", ()))
+            notes.append(
+                f"{cls.__name__.lower()} {fields.get('name') or fields.get('model') or ''} dropped: "
+                f"{where}: {error.get('msg')}".replace("  ", " ")
+            )
+        return None
 
 
 # Section headings: a numbered line ("2. Related Work", "III. METHODS", "4.1 Datasets"), the number alone on the line
@@ -243,6 +280,7 @@ FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
 CITATION = re.compile(r"\[[\d?,\s\-–]+\]|\bet al\.")
 
 
+@lru_cache(maxsize=4096)
 def about_others(text: str) -> bool:
     """A sentence about other papers' work: it starts with a citation, an author, "they" or "this method", or it
     cites a work, reports what was achieved or proposed, and does not speak of "we"."""
@@ -254,6 +292,7 @@ def about_others(text: str) -> bool:
     return bool(_REPORTING.search(text)) or (tabular(text) and " et al." in text)
 
 
+@lru_cache(maxsize=4096)
 def tabular(text: str) -> bool:
     """Text of a table read as a sentence: a third of its words or more are numbers ("0.912", "3,137", "95.4%")."""
     words = text.split()

@@ -139,6 +139,7 @@ def header_from_text(pages: list[Page], metadata: dict[str, str], lines: list[Li
         authors=_authors(lines or [], title),
         year=_year(pages, arxiv.group(1) if arxiv else None),
         venue=venue.name,
+        venue_type=venue.type,
         doi=doi,
         arxiv_id=arxiv.group(1) if arxiv else None,
     )
