@@ -40,7 +40,7 @@ from litextract.extract.offline_text import (
     window,
 )
 from litextract.records import Model
-from litextract.vocab import Entry, Mention, Vocabulary
+from litextract.vocab import Entry, Mention, Vocabulary, key, vocabulary
 
 _NAME = r"([A-Z][A-Za-z0-9]*(?:[\-+][A-Za-z0-9]+)*[A-Za-z0-9+]*)"
 _CALLED = re.compile(r"\b(?:called|named|dubbed|termed|namely|i\.e\.,?|coined)\s+(?:as\s+)?(?:the\s+)?" + _NAME)
@@ -112,6 +112,7 @@ _NOT_A_NAME = re.compile(
     r"Dice|DSC|HD|IoU|AUC|MSD|DICOM|NIfTI|NIFTI|PACS|RGB|HU|API|GUI|CPU|RAM|SGD|Adam|ReLU|RELU)$"
 )
 # labels of table rows that are settings, not models
+_SUMMARY = re.compile(r"(?:average|mean|overall|total|std|median|sum)\b", re.I)  # a summary row, not a model
 _SETTING = re.compile(r"\bepochs?\b|\blr\b|learning rate|batch|^\s*[+−\-–]|^[\d\s.,%×x/()+\-–]+$", re.I)
 TASK_WORDS = {
     "segmentation": re.compile(r"segment", re.I),
@@ -142,8 +143,8 @@ def proposed_names(
     (rows marked "ours", rows without a citation among rows that cite). `named`: `own_names`, when known."""
     named = own_names(title, sents, body) if named is None else named
     if not named:  # no model of its own: its table rows are its own runs, all of them (not variants of one)
-        return [v for v in own_rows(tables or [], marked_only=True)]
-    return named + [v for v in own_rows(tables or []) if v not in named]
+        return own_rows(tables or [], marked_only=True)
+    return named + own_rows(tables or [], named=named)
 
 
 def own_names(title: str, sents: list[Sentence], body: str) -> list[str]:
@@ -174,21 +175,24 @@ def _candidate(candidates: Counter[str], found: str) -> None:
         candidates[name] += 10
 
 
-def own_rows(tables: list[Table], marked_only: bool = False) -> list[str]:
+def own_rows(tables: list[Table], marked_only: bool = False, named: list[str] | None = None) -> list[str]:
     """The paper's own variants in its tables: rows marked "ours"/"proposed", and (unless `marked_only`) rows
-    without a citation in a table whose other rows cite (the table's cells are read through `row_labels`, so a
-    grid can replace them)."""
+    without a citation in a table whose other rows cite — not an architecture of the vocabulary (a known model
+    the authors ran without citing), not the own model's name written otherwise (`named`). The table's cells are
+    read through `row_labels`, so a grid can replace them."""
+    vocab = vocabulary()
+    own = {key(n) for n in named or []}
     out: list[str] = []
     for t in tables:
         labels = row_labels(t)
         cited = [lab for lab in labels if CITATION.search(lab) or re.search(r"\((?:19|20)\d\d[a-z]?\)", lab)]
         for lab in labels:
             name = model_name(lab)
-            if not reads_as_model(name):
+            if not reads_as_model(name) or key(name) in own:
                 continue
             marked = bool(_OURS_ROW.search(lab)) and not _SELF_REFERENCE.match(name)
             uncited = not marked_only and len(cited) >= 2 and lab not in cited and len(cited) < len(labels)
-            if marked or uncited:
+            if marked or (uncited and vocab.lookup("backbone", name) is None):
                 out.append(name)
     return list(dict.fromkeys(out))
 
@@ -200,7 +204,7 @@ def row_labels(t: Table) -> list[str]:
 
 def reads_as_model(name: str) -> bool:
     """A table row label that can be a model's name: letters, not a number, a size, a mark, a setting, a phrase."""
-    if len(name) < 2 or not re.search(r"[A-Za-z]{2}", name) or _SETTING.search(name):
+    if len(name) < 2 or not re.search(r"[A-Za-z]{2}", name) or _SETTING.search(name) or _SUMMARY.match(name):
         return False
     words = name.split()
     if len(words) > 8 or sum(bool(re.fullmatch(r"[\d.,%]+", w)) for w in words) >= 2:
@@ -267,7 +271,7 @@ def find_models(
     if not named:
         for name, backbone, s, m in _trained(title, mentions, own_text, vocab):
             add(name, backbone, True, {"page": s.page, "quote": window(s, m.start, m.end), "source": source}, name)
-    variants = set(own_rows(tables or []))
+    variants = set(own_rows(tables or [], named=named))
     for t in tables or []:
         for label in row_labels(t):
             name = model_name(label)
@@ -309,7 +313,7 @@ def find_models(
         entry = uses[0][1].entry
         if entry.attrs.get("generic") or name in taken or _base(entry) in taken or name.casefold() in models:
             continue
-        if len(uses) < 3 and not any(_USED.search(x.text) for x, _ in uses):
+        if not any(_USED.search(x.text) for x, _ in uses):
             continue  # named in passing, not used or compared
         s, m = uses[0]
         written = Counter(x.text for _, x in uses).most_common(1)[0][0]
