@@ -28,7 +28,7 @@ import duckdb
 import idutils
 from rapidfuzz import fuzz, process
 
-from litextract.normalise import Resolver, numbers, with_aliases
+from litextract.normalise import Resolver, model_canonical, numbers, with_aliases
 from litextract.records import Dataset, Extraction, ExtraEvidence, Model
 from litextract.store import transaction
 from litextract.store.queries import rows
@@ -39,10 +39,13 @@ TITLE_THRESHOLD = 95.0  # token_sort_ratio of normalised titles for the title ru
 TITLE_AGREE = 60.0  # token_set_ratio below which two titles sharing a DOI/arXiv id are taken as different papers
 YEAR_SLACK = 1  # a preprint and its published version may be a year apart
 VENUE_RANK = {"journal": 0, "conference": 1, "book-chapter": 2}  # then thesis/report/unknown 3, preprint 4
-ENTITY_COLUMNS: dict[Kind, list[tuple[str, str]]] = {  # merge kind -> (table, column) holding such names
+ENTITY_COLUMNS: dict[str, list[tuple[str, str]]] = {  # merge kind -> (table, column) holding such names
     "dataset": [("datasets", "name"), ("results", "dataset")],
     "backbone": [("models", "backbone"), ("results", "backbone")],
+    # a model named by an architecture spelled otherwise ("U-net"): normalise.model_canonical
+    "model": [("models", "name"), ("results", "model")],
 }
+_MENTION_TABLES = ("datasets", "models")  # tables whose rows keep the name as written in `mention`
 
 
 class DedupError(ValueError):
@@ -130,11 +133,11 @@ def confirmed_aliases(con: duckdb.DuckDBPyConnection) -> list[tuple[Kind, str, s
 
 def load_resolver(con: duckdb.DuckDBPyConnection) -> Resolver:
     """The packaged vocabulary plus confirmed aliases, minus the name merges a reviewer undid (load once per run)."""
-    rejected = [
-        (kind, member, canonical)
+    rejected: list[tuple[Kind, str, str]] = [
+        ("backbone" if kind == "model" else kind, member, canonical)  # a model's name is resolved as a backbone
         for kind, canonical, members in con.execute(
             "SELECT kind, canonical, members FROM merges"
-            " WHERE undone_at IS NOT NULL AND kind IN ('dataset', 'backbone') AND rule <> ?",
+            " WHERE undone_at IS NOT NULL AND kind IN ('dataset', 'backbone', 'model') AND rule <> ?",
             [SAME_RECORD],
         ).fetchall()
         for member in members
@@ -374,9 +377,12 @@ def plan_entities(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> Plan:
                 f" ORDER BY record_id"
             ).fetchall()
             for rid, name, mention in found:
-                hit = resolver.resolve(kind, name)
-                if hit is None and mention and mention != name:
-                    hit = resolver.resolve(kind, mention)
+                if kind == "model":
+                    hit = model_canonical(resolver, name)
+                else:
+                    hit = resolver.resolve(kind, name)  # type: ignore[arg-type]
+                    if hit is None and mention and mention != name:
+                        hit = resolver.resolve(kind, mention)  # type: ignore[arg-type]
                 if hit is None or hit.entry.name == name:
                     continue
                 canonical = hit.entry.name
@@ -398,7 +404,7 @@ def plan_entities(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> Plan:
                         "column": column,
                         "old": name,
                         "new": canonical,
-                        "mention": name if table == "datasets" and mention is None else None,
+                        "mention": name if table in _MENTION_TABLES and mention is None else None,
                     }
                 )
         plan.merges.extend(by_canonical.values())
@@ -470,7 +476,7 @@ def _apply(con: duckdb.DuckDBPyConnection, m: Merge) -> None:
         for pid in m.members:
             con.execute("INSERT OR REPLACE INTO works VALUES (?, ?, ?)", [pid, m.canonical, merge_id])
     for c in m.detail.get("changes", []):  # names to their canonical
-        mention = ", mention = coalesce(mention, ?)" if c["table"] == "datasets" else ""
+        mention = ", mention = coalesce(mention, ?)" if c["table"] in _MENTION_TABLES else ""
         con.execute(
             f"UPDATE {c['table']} SET {c['column']} = ?{mention} WHERE record_id = ? AND review_status IS NULL",
             [c["new"], *([c["old"]] if mention else []), c["record_id"]],
