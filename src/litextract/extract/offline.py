@@ -63,7 +63,10 @@ class OfflineExtractor:
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _dedupe(from_tables, sentence_results(sents, ctx))
-        models = find_models(title, sents, body, vocab, labels, task, self.name, doc.tables, named)
+        rows = labels + [
+            (r.model, r.evidence.page, r.evidence.quote) for r in from_tables
+        ]  # kept rows are models too
+        models = find_models(title, sents, body, vocab, list(dict.fromkeys(rows)), task, self.name, doc.tables, named)
         if task:
             for d in datasets:
                 if task in d.tasks:

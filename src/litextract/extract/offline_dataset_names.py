@@ -125,7 +125,7 @@ def open_names(text: str) -> list[OpenName]:
         out += _urls(text)
     seen: set[tuple[int, int]] = set()
     unique = []
-    for n in sorted(out, key=lambda n: (n.start, -(n.end - n.start))):
+    for n in sorted(out, key=lambda n: (n.start, not n.listed, -(n.end - n.start))):  # a list's items first
         if not any(a <= n.start < b for a, b in seen):
             seen.add((n.start, n.end))
             unique.append(n)

@@ -174,7 +174,8 @@ def find_datasets(
         _note(named, cited.name if cited else name, cited, s, start, end, mention, used=True)
     _drop_parts(named)
     records = [r for item in named.values() if item.mentions and (r := _record(item, vocab, source))]
-    records += _private(sents, vocab, source)
+    naming = {id(x) for item in named.values() for x, _, _, _ in item.mentions}  # a described cohort that is named
+    records += _private([s for s in sents if id(s) not in naming], vocab, source)
     return sorted(records, key=lambda d: d.role != "used")
 
 
@@ -250,11 +251,10 @@ def _written_again(named: dict[str, _Named], sents: list[Sentence]) -> None:
     for s in sents:
         starts.append(starts[-1] + len(s.text) + 1)
     for item in opened:
-        seen = {(id(x), a) for x, a, _, _ in item.mentions}
         for m in re.finditer(rf"(?<![\w-]){re.escape(item.name)}(?![\w-])", texts):
             i = bisect_right(starts, m.start()) - 1
             at = m.start() - starts[i]
-            if (id(sents[i]), at) not in seen and not any(x is sents[i] for x, _, _, _ in item.mentions):
+            if not any(x is sents[i] and a <= at < b for x, a, b, _ in item.mentions):
                 _note(named, item.name, None, sents[i], at, at + len(item.name), item.name)
 
 

@@ -29,9 +29,10 @@ _DROPPED: ContextVar[list[str] | None] = ContextVar("dropped", default=None)
 @contextmanager
 def dropping() -> Iterator[list[str]]:
     """Collect, while extracting, the records `record` drops (one line each)."""
-    token = _DROPPED.set([])
+    notes: list[str] = []
+    token = _DROPPED.set(notes)
     try:
-        yield _DROPPED.get() or []
+        yield notes
     finally:
         _DROPPED.reset(token)
 
@@ -269,7 +270,8 @@ OTHERS_START = re.compile(
     r"^(?:\[[\d?,\s\-–]+\]|In \[[\d?,\s\-–]+\]|[A-Z][\w\-']+ et al\.?|"
     r"[A-Z][\w\-']+ and [A-Z][\w\-']+,? (?:\[|\(?(?:19|20)\d\d)|They\b|Their\b|"
     r"The authors\b|These authors\b|In their\b|He\b|She\b|(?:This|That|The same|Their) (?:method|approach|model|"
-    r"technique|system|network|algorithm)\b|Their (?:work|study)\b)"
+    r"technique|system|network|algorithm)\b|Their (?:work|study)\b|"
+    r"(?:Earlier|Previous|Prior|Recent|Existing|Related|Other) (?:works?|stud(?:y|ies)|methods|approaches|papers)\b)"
 )
 _REPORTING = re.compile(
     r"\b(?:reported|achieved|obtained|attained|yielded|proposed|presented|showed|shown|demonstrated|developed|"
