@@ -4,6 +4,8 @@
 answered for an uploaded PDF is looked up by the upload's sha256 (`tei_by_sha`, e.g. the real GROBID output in
 ../shared/grobid-tei matched to its PDF), else `default_tei`. `faults` is consumed one per processing request
 to simulate a busy, slow or broken server: an HTTP status ("503", "408", ...), "malformed" or "slow:<seconds>".
+With `overlap` set to N, every processing request is held until N are in flight together (`overlapped` is then
+set; after `hold_s` a request goes on anyway, with `overlapped` unset).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class FakeGrobid:
     uploads: list[Upload] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
+    overlap: int = 0
+    overlapped: threading.Event = field(default_factory=threading.Event)
+    hold_s: float = 10.0
     url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -46,6 +51,10 @@ class FakeGrobid:
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            if self.overlap and self.in_flight >= self.overlap:
+                self.overlapped.set()
+        if self.overlap:
+            self.overlapped.wait(self.hold_s)
 
     def leave(self) -> None:
         with self._lock:
@@ -115,9 +124,7 @@ def _handler(state: FakeGrobid) -> type[BaseHTTPRequestHandler]:
 
 def _multipart(ctype: str, body: bytes) -> tuple[dict[str, list[str]], bytes | None]:
     """The text fields and the `input` file of a multipart/form-data body."""
-    message = email.message_from_bytes(
-        f"Content-Type: {ctype}\r\n\r\n".encode() + body, policy=email.policy.HTTP
-    )
+    message = email.message_from_bytes(f"Content-Type: {ctype}\r\n\r\n".encode() + body, policy=email.policy.HTTP)
     fields: dict[str, list[str]] = {}
     pdf = None
     for part in message.iter_parts():  # type: ignore[attr-defined]
@@ -179,9 +186,12 @@ def make_tei(
 
     e = escape
     author_xml = "".join(
-        f"<author><persName><forename type=\"first\">{e(first)}</forename><surname>{e(last)}</surname></persName>"
-        + (f'<affiliation key="aff0"><orgName type="institution">{e(affiliation)}</orgName></affiliation>'
-           if affiliation else "")
+        f'<author><persName><forename type="first">{e(first)}</forename><surname>{e(last)}</surname></persName>'
+        + (
+            f'<affiliation key="aff0"><orgName type="institution">{e(affiliation)}</orgName></affiliation>'
+            if affiliation
+            else ""
+        )
         + "</author>"
         for first, last in authors
     )

@@ -15,7 +15,9 @@ Faults are queued with `server.faults.extend([...])`; each request takes the nex
   "fenced"         200 with the JSON wrapped in a ```json fence
   "auth_echo"      HTTP 401 whose message repeats the bearer token (as a careless server might)
 Every request is kept in `server.requests` (path, lower-cased headers, parsed body), the usage of every reply in
-`server.usage`; `server.delay` slows every completion and `server.max_in_flight` counts the most at once.
+`server.usage`; `server.max_in_flight` counts the most completions in flight at once, and with `server.overlap`
+set to N every completion is held until N are in flight together (`server.overlapped` is then set; a client that
+never sends N at once gets its answers after `server.hold_s`, with `overlapped` unset).
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class FakeOpenAI:
         self.faults: list[str] = []
         self.requests: list[dict[str, Any]] = []
         self.usage: list[dict[str, int]] = []  # the `usage` of every 200 reply sent
-        self.delay = 0.0  # seconds every chat completion takes
+        self.overlap = 0  # hold every chat completion until this many are in flight together (0: never hold)
+        self.overlapped = threading.Event()
+        self.hold_s = 10.0
         self.in_flight = self.max_in_flight = 0
         self.retry_after = "1"
         self.slow = 2.0
@@ -91,7 +95,12 @@ class FakeOpenAI:
                     with server._lock:
                         server.in_flight += 1
                         server.max_in_flight = max(server.max_in_flight, server.in_flight)
-                    time.sleep(server.slow if fault == "timeout" else server.delay)
+                        if server.overlap and server.in_flight >= server.overlap:
+                            server.overlapped.set()
+                    if server.overlap:
+                        server.overlapped.wait(server.hold_s)
+                    if fault == "timeout":
+                        time.sleep(server.slow)
                     with server._lock:
                         server.in_flight -= 1
                     self._send(200, server.completion(body, fault))

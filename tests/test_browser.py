@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_dashboard_queries import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
+from helpers import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 
 from litextract.store import connect, queries
 

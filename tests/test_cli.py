@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -14,11 +16,11 @@ from conftest import write_pdf
 
 runner = CliRunner()
 EXPECTED_HEADERS = {
-    "papers.csv": "paper_id,file,sha256,title,authors,year,venue,venue_type,doi,arxiv_id,n_pages,"
+    "papers.csv": "paper_id,file,sha256,n_pages,title,authors,year,venue,venue_type,doi,arxiv_id,"
     "uses_deep_learning,uses_medical_imaging",
     "paper_datasets.csv": "paper_id,dataset",
     "datasets.csv": "dataset,aliases,modality,body_part,size_text,tasks,public,url,n_papers,paper_ids",
-    "models.csv": "paper_id,model,backbone,task,proposed,pretrained,evidence_page,evidence_quote,verified",
+    "models.csv": "paper_id,model,backbone,task,proposed,pretrained,mention,evidence_page,evidence_quote,verified",
     "results.csv": "paper_id,model,backbone,dataset,metric,value,as_printed,split,evidence_page,evidence_quote,"
     "verified",
 }
@@ -72,3 +74,34 @@ def test_missing_path_and_missing_database_are_one_line_errors(tmp_path: Path) -
     assert result.exit_code == 2 and "no such file" in result.output
     result = runner.invoke(app, ["papers", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1 and "no database at" in result.output
+
+
+IMPORTED_BY = """
+import sys
+from litextract.cli import app
+try:
+    app(sys.argv[1:], prog_name="litextract")
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def modules_loaded_by(*args: str) -> set[str]:
+    """The modules a fresh `litextract ARGS...` process has loaded when the command is done."""
+    done = subprocess.run([sys.executable, "-c", IMPORTED_BY, *args], capture_output=True, text=True, check=True)
+    return set(done.stdout.split("\n")[-2].split())
+
+
+def test_commands_load_only_what_they_use(tmp_path: Path, paper_pdf: Path) -> None:
+    """Start-up is imports: `--help` loads no part of the library, `papers` no parser, extractor or LLM client."""
+    heavy = {"pydantic", "duckdb", "pymupdf", "rapidfuzz", "openai", "instructor", "streamlit", "lxml"}
+    help_loaded = modules_loaded_by("--help")
+    assert not heavy & help_loaded
+    assert {m for m in help_loaded if m.startswith("litextract.")} == {"litextract.cli"}
+    db = str(tmp_path / "s.duckdb")
+    assert runner.invoke(app, ["ingest", str(paper_pdf), "--db", db]).exit_code == 0
+    papers_loaded = modules_loaded_by("papers", "--db", db)
+    assert {"duckdb", "pydantic"} <= papers_loaded
+    assert not {"pymupdf", "rapidfuzz", "openai", "instructor", "streamlit", "lxml"} & papers_loaded
+    assert not {"litextract.ingest", "litextract.extract", "litextract.parse"} & papers_loaded

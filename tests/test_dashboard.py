@@ -15,10 +15,11 @@ from pathlib import Path
 import openpyxl
 import pymupdf
 import pytest
+from helpers import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 from streamlit.testing.v1 import AppTest
-from test_dashboard_queries import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
 
 from litextract.dashboard import downloads, pdf_page, upload
+from litextract.dashboard.nav import VIEWS
 from litextract.ingest import ingest
 from litextract.settings import Settings
 from litextract.store import connect, queries
@@ -39,12 +40,21 @@ def open_view(view: str, **query: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
     if view != "overview":
-        at.switch_page(f"{PAGES}/{view}.py")
+        at.switch_page(f"{PAGES}/{VIEWS[view][2]}.py")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def test_each_page_file_is_named_after_the_module_that_renders_it() -> None:
+    for _, _, module in VIEWS.values():
+        script = (Path(PAGES) / f"{module}.py").read_text()
+        assert f"from litextract.dashboard.{module} import render" in script, module
+    assert sorted(p.stem for p in Path(PAGES).glob("*.py") if p.stem != "__init__") == sorted(
+        module for _, _, module in VIEWS.values()
+    )
 
 
 def texts(elements: object) -> list[str]:
@@ -223,14 +233,14 @@ def test_export_limits_tables_to_the_filtered_papers(sample: tuple[Path, dict[st
     assert "for every paper" in at.markdown[0].value
     at = open_view("papers")
     at.sidebar.multiselect(key="filter_modalities").set_value(["X-ray"]).run()
-    at.switch_page(f"{PAGES}/export.py").run()  # the filters set on the Papers page carry over
+    at.switch_page(f"{PAGES}/{VIEWS['export'][2]}.py").run()  # the filters set on the Papers page carry over
     assert "for the papers the sidebar filters select (1)" in at.markdown[0].value
     assert at.sidebar.multiselect(key="filter_modalities").value == ["X-ray"]
     with connect(db) as con:
-        from litextract.store import review
+        from litextract.store import decisions
 
         chexnet = next(m["record_id"] for m in queries.models(con, ids["chest"]))
-        review.edit(con, "model", chexnet, {"name": '=HYPERLINK("http://example.org","x")'}, "dr-ada")
+        decisions.edit(con, "model", chexnet, {"name": '=HYPERLINK("http://example.org","x")'}, "dr-ada")
     tables = downloads.filtered_tables({ids["chest"]}, verified_only=True)
     assert [r["paper_id"] for r in tables["results.csv"][1]] == [ids["chest"]] * 2
     assert {r["dataset"]: r["paper_ids"] for r in tables["datasets.csv"][1]} == {

@@ -23,7 +23,7 @@ from conftest import PAPER_PAGES, free_port, paper_db, running_server, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
-PASSWORD = "pä55 wörd\\with\"quotes"
+PASSWORD = 'pä55 wörd\\with"quotes'
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -216,3 +216,4 @@ def test_the_password_is_never_stored(tmp_path: Path, monkeypatch: pytest.Monkey
     with connect(settings.db, read_only=True) as con:
         (recorded,) = con.execute("SELECT settings FROM runs").fetchone() or [""]
     assert "dashboard_password" not in recorded
+    assert not {"dashboard_password", "llm_api_key"} & set(settings.recorded())  # what `extract` runs record too

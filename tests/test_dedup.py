@@ -15,14 +15,16 @@ from typer.testing import CliRunner
 
 from litextract import dedup
 from litextract.cli import app
+from litextract.dedup.papers import TITLE_THRESHOLD
 from litextract.document import Document, Page
 from litextract.export import export
 from litextract.ingest import ingest
-from litextract.parse import make_parser, sha256_of
+from litextract.parse import make_parser
 from litextract.records import Extraction, Paper
 from litextract.settings import Settings
 from litextract.store import connect, queries
 from litextract.store.write import save_paper
+from litextract.text import sha256
 
 from conftest import PAPER_PAGES, shared_path, write_pdf
 
@@ -66,7 +68,7 @@ def test_preprint_and_published_version_become_one_work(tmp_path: Path) -> None:
         assert [(m.kind, m.canonical, sorted(m.members), m.rule) for m in plan.merges] == [
             ("paper", pub, sorted([pre, pub]), "title+author+year")
         ]
-        assert plan.merges[0].score is not None and plan.merges[0].score >= dedup.TITLE_THRESHOLD
+        assert plan.merges[0].score is not None and plan.merges[0].score >= TITLE_THRESHOLD
         assert work_of(con, pre) == work_of(con, pub) == pub
         listed = queries.papers(con)
         export(con, tmp_path / "review")
@@ -272,7 +274,7 @@ def test_real_paper_and_its_reproduction_report_stay_two_works(settings: Setting
     with connect(settings.db) as con:
         for name in names:
             data = (corpus / name).read_bytes()
-            doc = parser.parse(corpus / name, data, sha256_of(data))
+            doc = parser.parse(corpus / name, data, sha256(data))
             h = doc.header
             paper = Paper(
                 title=h.title, authors=h.authors, year=h.year, venue=h.venue, doi=h.doi, arxiv_id=h.arxiv_id

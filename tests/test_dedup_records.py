@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from litextract import dedup
 from litextract.cli import app
+from litextract.collapse import collapse
 from litextract.document import Document, Page
-from litextract.records import Dataset, Evidence, Extraction, ExtraEvidence, Model, Paper, Result
+from litextract.records import Dataset, Evidence, Extraction, ExtraEvidence, Model, Paper, Result, record_key
 from litextract.store import connect, queries
 from litextract.store.write import save_paper
 
@@ -55,7 +56,7 @@ def test_collapse_keeps_one_record_and_every_evidence() -> None:
         ],
         results=[Result(**r, evidence=ev(5)), Result(**r, evidence=ev(7, "Table 3"))],
     )
-    out = dedup.collapse(extraction)
+    out = collapse(extraction)
     (d,) = out.extraction.datasets
     assert (d.mention, d.evidence.page, d.modality, d.tasks) == ("Decathlon Pancreas", 3, "CT", ["segmentation"])
     (m,) = out.extraction.models
@@ -74,7 +75,7 @@ def test_ingest_time_extra_evidence_is_stored_and_replaced_on_reextraction(tmp_p
     extraction = Extraction(results=[Result(**r, evidence=ev(2)), Result(**r, evidence=ev(6, "Table 2: 0.90"))])
     with connect(tmp_path / "d.duckdb") as con:
         for _ in range(2):
-            out = dedup.collapse(extraction)
+            out = collapse(extraction)
             pid = store(con, "a.pdf", out.extraction, out.extra)
         assert len(queries.results(con, pid)) == 1
         kept = con.execute("SELECT page, quote FROM record_evidence WHERE paper_id = ?", [pid]).fetchall()
@@ -127,6 +128,26 @@ def test_dedupe_brings_stored_names_to_canonical_and_collapses_rows_with_their_a
     assert "Our private cohort" in catalogue
 
 
+def test_stored_rows_are_one_record_by_the_same_key_as_the_pipeline_uses(tmp_path: Path) -> None:
+    """After a rename, two result rows whose values print alike to 6 digits (0.8 and 0.80000001) are one record,
+    as they would have been had the paper been extracted with the canonical name: one record-key function."""
+    values = [0.8, 0.80000001]
+    results = [
+        Result(model="Ours", dataset=s, metric="dice", value=v, as_printed="0.80", evidence=ev(2 + i))
+        for i, (s, v) in enumerate(zip(SPELLINGS[:2], values, strict=True))
+    ]
+    with connect(tmp_path / "d.duckdb") as con:
+        pid = store(con, "a.pdf", Extraction(results=results))
+        stored = queries.results(con, pid)
+        assert sorted(r["record_key"] for r in stored) == sorted(r.key for r in results)
+        dedup.dedupe(con)
+        (kept,) = queries.results(con, pid)
+        renamed = [r.model_copy(update={"dataset": "MSD Pancreas"}) for r in results]
+        assert len(collapse(Extraction(results=renamed)).extraction.results) == 1  # the pipeline agrees
+        assert kept["record_key"] == renamed[0].key == record_key("result", kept)
+        assert con.execute("SELECT page FROM record_evidence WHERE kind = 'result'").fetchall() == [(3,)]
+
+
 def test_undo_restores_rows_then_names_in_order(tmp_path: Path) -> None:
     with connect(tmp_path / "d.duckdb") as con:
         pid = store(con, "a.pdf", Extraction(datasets=[Dataset(name=s, evidence=ev(1)) for s in SPELLINGS[:2]]))
@@ -142,6 +163,8 @@ def test_undo_restores_rows_then_names_in_order(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM record_evidence").fetchone() == (0,)
         dedup.undo(con, rename.merge_id or 0)
         assert sorted(names(con, pid)) == sorted((s, None) for s in SPELLINGS[:2])
+        keys = con.execute("SELECT name, record_key FROM datasets").fetchall()
+        assert all(k == record_key("dataset", {"name": n}) for n, k in keys)  # keys follow the restored names
         assert dedup.dedupe(con).merges == []  # a reviewer undid them: not made again
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from litextract.eval import normal_text
 from litextract.gold import Gold, gold_files, load_gold
+from litextract.text import title_key
 from litextract.vocab import vocabulary
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -78,6 +78,6 @@ def test_every_gold_table_value_is_printed_in_a_ruled_table(path: Path) -> None:
     cells = _cells(pdf)
     with pymupdf.open(pdf) as doc:
         text = " ".join(page.get_text() for page in doc)
-    assert gold.title and normal_text(gold.title) in normal_text(text)
+    assert gold.title and title_key(gold.title) in title_key(text)
     for r in gold.results:
         assert r.as_printed in (cells if r.where and r.where.startswith("Table") else " ".join(text.split())), r

@@ -23,7 +23,7 @@ ABSTRACT = (
 
 
 def run(d: Document) -> Extraction:
-    return process(d, OfflineExtractor())
+    return process(d, [OfflineExtractor()])
 
 
 def roles(ex: Extraction) -> dict[str, str]:

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 from litextract.cli import app
 from litextract.document import Document
 from litextract.ingest import ingest
-from litextract.parse import make_parser, sha256_of
+from litextract.parse import make_parser
 from litextract.parse.grobid import GrobidParser, grobid_status
 from litextract.settings import Settings
+from litextract.text import sha256
 
 from conftest import SHARED, write_pdf
 
@@ -50,10 +51,10 @@ def grobid_settings(settings: Settings, url: str, **changes: object) -> Settings
 
 def parse(parser: GrobidParser, pdf: Path) -> Document:
     data = pdf.read_bytes()
-    return parser.parse(pdf, data, sha256_of(data))
+    return parser.parse(pdf, data, sha256(data))
 
 
-def test_parse_merges_tei_with_pymupdf_pages(settings: Settings, server: FakeGrobid, paper_pdf: Path) -> None:
+def test_parse_overlays_tei_on_pymupdf_pages(settings: Settings, server: FakeGrobid, paper_pdf: Path) -> None:
     parser = make_parser(grobid_settings(settings, server.url))
     assert isinstance(parser, GrobidParser)
     doc = parse(parser, paper_pdf)
@@ -77,7 +78,7 @@ def test_tei_cache_means_one_upload_per_file_even_with_the_server_down(
     first = parse(GrobidParser(s), paper_pdf)
     again = parse(GrobidParser(s), paper_pdf)
     assert len(server.uploads) == 1 and again == first
-    assert (settings.cache_dir / "tei" / f"{sha256_of(paper_pdf.read_bytes())}.tei.xml").is_file()
+    assert (settings.cache_dir / "tei" / f"{sha256(paper_pdf.read_bytes())}.tei.xml").is_file()
     offline = parse(GrobidParser(grobid_settings(settings, closed_port_url())), paper_pdf)
     assert offline.parser == "grobid+pymupdf" and offline.header.title == TITLE
 
@@ -87,7 +88,7 @@ def test_a_damaged_cache_entry_is_reported_and_fetched_again(
 ) -> None:
     s = grobid_settings(settings, server.url)
     parse(GrobidParser(s), paper_pdf)
-    entry = settings.cache_dir / "tei" / f"{sha256_of(paper_pdf.read_bytes())}.tei.xml"
+    entry = settings.cache_dir / "tei" / f"{sha256(paper_pdf.read_bytes())}.tei.xml"
     entry.write_bytes(b"<TEI")
     doc = parse(GrobidParser(s), paper_pdf)
     assert doc.parser == "pymupdf" and "malformed TEI" in doc.warnings["grobid"] and not entry.exists()
@@ -154,10 +155,10 @@ def test_bad_answer_falls_back_without_retry_or_cache(
 
 def test_prefetch_fills_the_cache_concurrently(settings: Settings, server: FakeGrobid, tmp_path: Path) -> None:
     pdfs = [write_pdf(tmp_path / f"p{i}.pdf", [f"Paper number {i}\n{2020 + i}"]) for i in range(4)]
-    server.faults = ["slow:0.3"] * 4
+    server.overlap = 2  # the server answers once two uploads are open together
     parser = GrobidParser(grobid_settings(settings, server.url, grobid_concurrency=2))
-    assert parser.prefetch({sha256_of(p.read_bytes()): p for p in pdfs[:3]}) == 3
-    assert len(server.uploads) == 3 and server.max_in_flight == 2
+    assert parser.prefetch({sha256(p.read_bytes()): p for p in pdfs[:3]}) == 3
+    assert len(server.uploads) == 3 and server.overlapped.is_set() and server.max_in_flight == 2
     assert all(parse(parser, p).parser == "grobid+pymupdf" for p in pdfs[:3])
     assert len(server.uploads) == 3
 
@@ -176,13 +177,11 @@ def test_ingest_records_a_grobid_fallback_and_keeps_the_file(
     assert parser == ("pymupdf",)
 
 
-def test_cli_ingest_stores_grobid_header_of_real_papers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_ingest_stores_grobid_header_of_real_papers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = SHARED / "grobid-tei"
     if not folder.exists():
         pytest.skip(f"{folder} not present (the shared real-paper data is optional)")
-    tei = {sha256_of((folder / f"{s}.pdf").read_bytes()): (folder / f"{s}.tei.xml").read_bytes() for s in PAIRS}
+    tei = {sha256((folder / f"{s}.pdf").read_bytes()): (folder / f"{s}.tei.xml").read_bytes() for s in PAIRS}
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LITEXTRACT_CACHE_DIR", str(tmp_path / "cache"))
     db = tmp_path / "grobid.duckdb"
@@ -214,7 +213,9 @@ def test_cli_ingest_stores_grobid_header_of_real_papers(
 
 def test_grobid_status_for_doctor(settings: Settings, server: FakeGrobid) -> None:
     assert grobid_status(grobid_settings(settings, server.url)) == (
-        "GROBID", True, f"{server.url} is alive, version 0.8.2 test"
+        "GROBID",
+        True,
+        f"{server.url} is alive, version 0.8.2 test",
     )
     name, ok, detail = grobid_status(grobid_settings(settings, closed_port_url()))
     assert (name, ok) == ("GROBID", False) and "not reachable" in detail

@@ -34,7 +34,7 @@ from litextract.extract.llm import error_line
 from litextract.ingest import ingest
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.settings import Settings
-from litextract.store import connect, migrations, queries, review
+from litextract.store import connect, decisions, migrations, queries
 
 from conftest import PAPER_PAGES, paper_db, write_pdf
 
@@ -153,9 +153,9 @@ def test_any_exception_while_parsing_or_extracting_fails_that_file_only(
 ) -> None:
     import litextract.ingest as ingest_module
 
-    make_extractor = ingest_module.make_extractor
+    make_extractors = ingest_module.make_extractors
     monkeypatch.setattr(ingest_module, "make_parser", lambda s: FaultyParser())
-    monkeypatch.setattr(ingest_module, "make_extractor", lambda s: FaultyExtractor(make_extractor(s)))
+    monkeypatch.setattr(ingest_module, "make_extractors", lambda s: [FaultyExtractor(x) for x in make_extractors(s)])
     folder = tmp_path / "in"
     papers_in(folder, 2)
     for name in ("fault-key.pdf", "fault-recursion.pdf", "zfault.pdf"):
@@ -391,7 +391,7 @@ def csv_rows(text: str) -> list[list[str]]:
 
 def test_csv_cells_that_start_a_formula_are_escaped_and_numbers_kept() -> None:
     row = {
-        "formula": "=HYPERLINK(\"http://x\")",
+        "formula": '=HYPERLINK("http://x")',
         "plus": "+cmd",
         "minus": "-2+3",
         "at": "@SUM(A1)",
@@ -409,7 +409,7 @@ def test_csv_cells_that_start_a_formula_are_escaped_and_numbers_kept() -> None:
     header, cells = csv_rows(out.getvalue())
     got = dict(zip(header, cells, strict=True))
     assert got == {
-        "formula": "'=HYPERLINK(\"http://x\")",
+        "formula": '\'=HYPERLINK("http://x")',
         "plus": "'+cmd",
         "minus": "'-2+3",
         "at": "'@SUM(A1)",
@@ -569,7 +569,7 @@ def test_paths_are_stored_absolute_and_old_relative_ones_resolve_against_the_dat
             con.execute(f"UPDATE {table} SET path = file")  # relative to the database's folder
     monkeypatch.setenv("LITEXTRACT_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=30).run()
-    at.switch_page("src/litextract/dashboard/pages/review.py")
+    at.switch_page("src/litextract/dashboard/pages/review_queue.py")
     at.query_params["paper"] = pid
     at.run()
     assert not at.exception
@@ -624,9 +624,9 @@ def test_a_second_accept_or_reject_from_a_stale_page_writes_no_second_audit_row(
         dataset = queries.datasets(con, pid)[0]["record_id"]
         result = queries.results(con, pid)[0]["record_id"]
         for _ in range(2):  # the same click twice, from a page not refreshed in between
-            review.accept(con, "dataset", dataset, "ada")
-            review.reject(con, "result", result, "ada")
-            review.accept(con, "paper", pid, "ada")
+            decisions.accept(con, "dataset", dataset, "ada")
+            decisions.reject(con, "result", result, "ada")
+            decisions.accept(con, "paper", pid, "ada")
         audit = con.execute("SELECT kind, action FROM reviews ORDER BY review_id").fetchall()
     assert audit == [("dataset", "accept"), ("result", "reject"), ("paper", "accept")]
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -137,23 +138,71 @@ def test_interrupted_run_keeps_the_database_consistent_and_the_next_run_finishes
     assert len(stored_titles(settings)) == 4
 
 
-def start_cli_ingest(tmp_path: Path, settings: Settings, pages: int = 20) -> subprocess.Popen[bytes]:
-    """`litextract ingest` of 12 PDFs with 2 workers in its own process group, half a second after it created
-    the database."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(12):
-        write_pdf(folder / f"p{i:02}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0]] + [PAPER_PAGES[1]] * pages)
-    env = {**os.environ, "LITEXTRACT_DB": str(settings.db), "LITEXTRACT_WORKERS": "2"}
-    command = [sys.executable, "-m", "litextract", "ingest", str(folder)]
-    proc = subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if settings.db.exists() and settings.db.stat().st_size > 0:
-            time.sleep(0.5)
-            break
-        time.sleep(0.05)
-    return proc
+class HeldIngest:
+    """`litextract ingest` (2 workers, in its own process group) of 12 PDFs and a 13th whose file is a named pipe.
+
+    The ingest reads every file once to hash it, and a worker reads it again to parse it. `start` feeds the pipe
+    the first time and returns when a worker is reading it the second time (seen in /proc): from then until
+    `release`, the ingest is mid-run for certain, since that worker waits for the pipe and the run for the worker.
+    """
+
+    def __init__(self, tmp_path: Path, settings: Settings) -> None:
+        self.folder = tmp_path / "in"
+        self.folder.mkdir()
+        for i in range(12):
+            write_pdf(self.folder / f"p{i:02}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0], PAPER_PAGES[1]])
+        self.data = write_pdf(tmp_path / "held-source.pdf", ["The held paper\n" + PAPER_PAGES[0]]).read_bytes()
+        self.pipe = tmp_path / "held.pdf"
+        os.mkfifo(self.pipe)
+        self.writer = os.open(self.pipe, os.O_RDWR)  # opening it so never blocks; the bytes wait in the pipe
+        os.write(self.writer, self.data)
+        env = {**os.environ, "LITEXTRACT_DB": str(settings.db), "LITEXTRACT_WORKERS": "2"}
+        command = [sys.executable, "-m", "litextract", "ingest", str(self.folder), str(self.pipe)]
+        self.proc = subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.PIPE, text=True)
+
+    def holders(self) -> set[int]:
+        """The processes of the ingest's group that have the pipe open."""
+        found = set()
+        for proc_dir in Path("/proc").glob("[0-9]*"):
+            try:
+                if os.getpgid(int(proc_dir.name)) == self.proc.pid and any(
+                    os.readlink(fd) == str(self.pipe) for fd in (proc_dir / "fd").iterdir()
+                ):
+                    found.add(int(proc_dir.name))
+            except OSError:  # gone meanwhile
+                continue
+        return found
+
+    def wait_until(self, holds: Callable[[set[int]], bool], what: str) -> None:
+        deadline = time.monotonic() + 120
+        while not holds(self.holders()):
+            assert self.proc.poll() is None, self.proc.communicate()[1]
+            assert time.monotonic() < deadline, what
+            time.sleep(0.01)
+
+    def start(self) -> HeldIngest:
+        main = self.proc.pid
+        self.wait_until(lambda pids: main in pids, "the ingest never read the pipe to hash it")
+        os.close(self.writer)  # the hashing read ends: it has the bytes
+        self.wait_until(lambda pids: main not in pids, "the ingest did not finish reading the pipe")
+        self.writer = os.open(self.pipe, os.O_RDWR)  # the worker's read waits for the bytes written by `release`
+        self.wait_until(lambda pids: bool(pids - {main}), "no worker read the pipe")
+        return self
+
+    def release(self) -> None:
+        """Let the waiting worker read the held paper (if it is still there) and finish."""
+        os.write(self.writer, self.data)
+        os.close(self.writer)
+
+    def wait_for_stderr(self, text: str) -> list[str]:
+        """The lines the ingest printed to stderr up to and including the first holding `text`."""
+        assert self.proc.stderr is not None
+        lines = []
+        for line in self.proc.stderr:
+            lines.append(line)
+            if text in line:
+                break
+        return lines
 
 
 def group_ends(pgid: int, seconds: float = 10) -> bool:
@@ -168,27 +217,31 @@ def group_ends(pgid: int, seconds: float = 10) -> bool:
     return False
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="SIGKILL, named pipes, /proc")
 def test_killed_run_leaves_a_usable_database_and_no_worker_processes(tmp_path: Path, settings: Settings) -> None:
-    proc = start_cli_ingest(tmp_path, settings)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    summary = ingest([tmp_path / "in"], settings)
+    held = HeldIngest(tmp_path, settings).start()
+    held.proc.send_signal(signal.SIGKILL)
+    held.proc.wait()
+    assert group_ends(held.proc.pid), "worker processes outlived the killed ingest"
+    held.release()
+    summary = ingest([held.folder], settings)
     assert not summary.failed
     assert len(stored_titles(settings)) == 12
-    assert group_ends(proc.pid), "worker processes outlived the killed ingest"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="process groups")
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="process groups, named pipes, /proc")
 def test_ctrl_c_stops_the_ingest_and_its_workers_and_keeps_what_is_stored(tmp_path: Path, settings: Settings) -> None:
-    proc = start_cli_ingest(tmp_path, settings, pages=150)
-    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group gets it
-    _, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 130  # 12 x 151 pages take 2 workers well over the half second before Ctrl-C
-    assert "interrupted" in stderr.decode() and "Traceback" not in stderr.decode()  # no worker tracebacks
-    assert group_ends(proc.pid)
+    held = HeldIngest(tmp_path, settings).start()
+    os.killpg(held.proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group gets it
+    said = held.wait_for_stderr("interrupted")
+    held.release()  # the worker that was reading the pipe finishes its file; nothing more is started
+    _, rest = held.proc.communicate(timeout=60)
+    stderr = "".join(said) + rest
+    assert held.proc.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr  # no worker tracebacks
+    assert group_ends(held.proc.pid)
     stored = len(stored_titles(settings))
-    summary = ingest([tmp_path / "in"], settings)
+    summary = ingest([held.folder], settings)
     assert [o.status for o in summary.outcomes].count("unchanged") == stored
     assert len(stored_titles(settings)) == 12
 

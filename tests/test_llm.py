@@ -15,18 +15,20 @@ from openai_server import FakeOpenAI
 from typer.testing import CliRunner
 
 from litextract.cli import app
+from litextract.collapse import collapse
 from litextract.document import Document
-from litextract.extract import make_extractor
-from litextract.extract.combine import CombinedExtractor
+from litextract.extract import make_extractors
 from litextract.extract.llm import LLMExtractor
-from litextract.extract.llm_log import costs
+from litextract.extract.offline import OfflineExtractor
 from litextract.ingest import ingest
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
+from litextract.prepare import process
 from litextract.records import Dataset, Evidence, Extraction, Model, Result
 from litextract.settings import Settings
 from litextract.store import connect
+from litextract.store.llm_calls import costs
 from litextract.store.queries import rows
+from litextract.text import sha256
 
 from conftest import write_pdf
 
@@ -71,7 +73,7 @@ def llm_settings(tmp_path: Path, server: FakeOpenAI, **overrides: Any) -> Settin
 
 def parsed(path: Path) -> Document:
     data = path.read_bytes()
-    return PyMuPDFParser().parse(path, data, sha256_of(data))
+    return PyMuPDFParser().parse(path, data, sha256(data))
 
 
 def table(db: Path, sql: str) -> list[dict[str, Any]]:
@@ -143,7 +145,7 @@ def test_unchanged_corpus_rerun_makes_no_llm_calls(
 
 def test_tools_mode_sends_a_named_tool_and_reads_the_tool_call(tmp_path: Path, server: FakeOpenAI) -> None:
     doc = parsed(write_pdf(tmp_path / "denselung.pdf", DENSELUNG))
-    extraction = LLMExtractor(llm_settings(tmp_path, server, llm_mode="tools")).extract(doc)
+    extraction = process(doc, [LLMExtractor(llm_settings(tmp_path, server, llm_mode="tools"))])
     request = server.completions[0]
     assert request["tool_choice"]["function"]["name"] == request["tools"][0]["function"]["name"]
     assert {(r.metric, r.value, r.evidence.verified) for r in extraction.results} >= {("auc", 0.943, True)}
@@ -186,8 +188,7 @@ def test_unverified_llm_value_is_kept_but_never_replaces_a_verified_offline_one(
         "We trained on the KiTS19 challenge data of 210 CT scans.\nKidneyNet reached a Dice score of 0.91 on KiTS19."
     )
     doc = parsed(write_pdf(tmp_path / "kidney.pdf", [page]))
-    combined = CombinedExtractor(KidneyOffline(), LLMExtractor(llm_settings(tmp_path, server)))
-    extraction = combined.extract(doc)
+    extraction = process(doc, [KidneyOffline(), LLMExtractor(llm_settings(tmp_path, server))])
 
     [model] = extraction.models  # the LLM's ViT-B/16 quote is not on the page: the offline ResNet-50 stays
     assert (model.backbone, model.evidence.verified, model.evidence.source) == ("ResNet-50", True, "offline")
@@ -227,7 +228,8 @@ def test_llm_failure_keeps_the_offline_records_and_the_run_goes_on(tmp_path: Pat
     server.faults.extend(["500"] * 3)  # the first paper's chunk fails three times
     summary = ingest([broken, fine], settings)
     assert [o.status for o in summary.outcomes] == ["ingested", "ingested"]
-    offline_only = make_extractor(Settings(db=settings.db)).extract(parsed(broken))
+    [offline] = make_extractors(Settings(db=settings.db))
+    offline_only = offline.extract(parsed(broken))
     errors = table(settings.db, "SELECT file, stage, reason, run_id FROM errors")
     assert [(e["file"], e["stage"], e["run_id"]) for e in errors] == [(str(broken), "llm", summary.run_id)]
     assert "server_error after 3 attempts" in errors[0]["reason"]
@@ -276,17 +278,16 @@ def test_fault_modes(
     extraction = LLMExtractor(settings).extract(doc)
 
     assert len(server.completions) == attempts
-    [call] = table(settings.db, "SELECT * FROM llm_calls")
-    assert (call["outcome"], call["attempts"], call["retries"]) == (outcome, attempts, attempts - 1)
+    [call] = extraction.llm_calls  # what ingest stores in llm_calls
+    assert (call.outcome, call.attempts, call.retries) == (outcome, attempts, attempts - 1)
     assert bool(extraction.results) is records
-    errors = table(settings.db, "SELECT stage, reason FROM errors")
     if outcome == "ok":
-        assert errors == [] and call["error"] is None
-    else:
-        assert [e["stage"] for e in errors] == ["llm"] and outcome in errors[0]["reason"]
-        assert call["error"]
+        assert extraction.warnings == {} and call.error is None
+    else:  # what ingest stores in errors, stage "llm"
+        assert list(extraction.warnings) == ["llm"] and outcome in extraction.warnings["llm"]
+        assert call.error
     if faults[:1] == ["429"]:
-        assert call["latency_s"] >= 1.0  # waited what Retry-After said
+        assert call.latency_s >= 1.0  # waited what Retry-After said
     if faults[:1] in (["invalid_json"], ["fenced"]) and attempts > 1:  # a re-ask carries the error back
         assert len(server.completions[1]["messages"]) > len(server.completions[0]["messages"])
 
@@ -299,37 +300,36 @@ def test_an_unreachable_endpoint_is_retried_then_recorded(tmp_path: Path) -> Non
         llm_base_url="http://127.0.0.1:9/v1",
         llm_retry_wait=0.05,
     )
-    assert LLMExtractor(settings).extract(parsed(write_pdf(tmp_path / "p.pdf", DENSELUNG))).results == []
-    [call] = table(settings.db, "SELECT outcome, attempts FROM llm_calls")
-    assert (call["outcome"], call["attempts"]) == ("connection", 3)
-    [error] = table(settings.db, "SELECT stage, reason FROM errors")
-    assert error["stage"] == "llm" and "APIConnectionError" in error["reason"]
+    extraction = LLMExtractor(settings).extract(parsed(write_pdf(tmp_path / "p.pdf", DENSELUNG)))
+    assert extraction.results == []
+    [call] = extraction.llm_calls
+    assert (call.outcome, call.attempts) == ("connection", 3)
+    assert "APIConnectionError" in extraction.warnings["llm"]
 
 
 def test_token_budget_stops_sending_and_chunks_merge_without_duplicates(tmp_path: Path, server: FakeOpenAI) -> None:
     pdf = write_pdf(tmp_path / "long.pdf", LONG)
     small = {**SMALL_CONTEXT, "llm_concurrency": 1}
-    extraction = LLMExtractor(llm_settings(tmp_path, server, **small)).extract(parsed(pdf))
+    extraction = collapse(process(parsed(pdf), [LLMExtractor(llm_settings(tmp_path, server, **small))])).extraction
     n_chunks = len(server.completions)
     assert n_chunks >= 2  # the fixture answers every chunk with the same records
     assert len(extraction.results) == len({r.key for r in extraction.results}) == 3
 
     budget = 2 * server.usage[0]["prompt_tokens"]
     settings = llm_settings(tmp_path / "b", server, llm_token_budget=budget, **small)
-    LLMExtractor(settings).extract(parsed(pdf))
-    calls = table(settings.db, "SELECT outcome, attempts FROM llm_calls ORDER BY chunk")
-    sent = [c for c in calls if c["outcome"] == "ok"]
-    assert 1 <= len(sent) < n_chunks and {c["outcome"] for c in calls} == {"ok", "budget"}
-    assert all(c["attempts"] == 0 for c in calls if c["outcome"] == "budget")
-    [error] = table(settings.db, "SELECT reason FROM errors")
-    assert "budget" in error["reason"]
+    spent = LLMExtractor(settings).extract(parsed(pdf))
+    calls = sorted(spent.llm_calls, key=lambda c: c.chunk)
+    sent = [c for c in calls if c.outcome == "ok"]
+    assert 1 <= len(sent) < n_chunks and {c.outcome for c in calls} == {"ok", "budget"}
+    assert all(c.attempts == 0 for c in calls if c.outcome == "budget")
+    assert "budget" in spent.warnings["llm"]
 
 
 def test_chunks_are_sent_concurrently_up_to_the_limit(tmp_path: Path, server: FakeOpenAI) -> None:
-    server.delay = 0.3
+    server.overlap = 2  # the server answers once two requests are open together
     pdf = write_pdf(tmp_path / "long.pdf", LONG)
     LLMExtractor(llm_settings(tmp_path, server, llm_concurrency=2, **SMALL_CONTEXT)).extract(parsed(pdf))
-    assert len(server.completions) >= 3 and server.max_in_flight == 2
+    assert len(server.completions) >= 3 and server.overlapped.is_set() and server.max_in_flight == 2
 
 
 def test_api_key_reaches_the_server_but_no_database_cache_log_or_output(
@@ -377,7 +377,8 @@ def test_doctor_checks_the_llm_endpoint(tmp_path: Path, server: FakeOpenAI) -> N
 
 
 def test_without_a_model_extraction_is_offline_only(tmp_path: Path) -> None:
-    assert not isinstance(make_extractor(Settings(db=tmp_path / "x.duckdb")), CombinedExtractor)
+    [extractor] = make_extractors(Settings(db=tmp_path / "x.duckdb"))
+    assert isinstance(extractor, OfflineExtractor)
 
 
 def test_extract_command_refuses_without_a_model_or_with_an_unknown_paper(tmp_path: Path, server: FakeOpenAI) -> None:

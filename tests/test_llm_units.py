@@ -12,14 +12,12 @@ from litextract.document import Block, Document, Page, Table
 from litextract.extract.llm import LLMExtractor, api_key, resolve_mode, retry_after
 from litextract.extract.llm_cache import ReplyCache, cache_key, schema_hash
 from litextract.extract.llm_chunks import chunk_document, estimate_tokens
-from litextract.extract.llm_log import price_of
 from litextract.extract.llm_response import LLMExtraction, LLMResult
 from litextract.extract.offline_text import body_pages
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.settings import Settings
-from litextract.store import connect
-from litextract.store.queries import rows
+from litextract.store.llm_calls import price_of
+from litextract.text import sha256
 
 from conftest import shared_path
 
@@ -57,7 +55,7 @@ def test_real_papers_chunk_within_the_limit_and_keep_all_text() -> None:
     folder = shared_path("corpus-real")
     for path in sorted(folder.glob("*.pdf"))[:3]:
         data = path.read_bytes()
-        doc = PyMuPDFParser(tables=False).parse(path, data, sha256_of(data))
+        doc = PyMuPDFParser(tables=False).parse(path, data, sha256(data))
         chunks = chunk_document(doc, 2_000)
         assert all(c.tokens <= 2_000 for c in chunks), path.name
         sent = "".join(c.text for c in chunks).split()
@@ -156,10 +154,9 @@ def test_unusable_settings_are_recorded_as_the_papers_llm_failure(tmp_path: Path
     ]
     expected = ["no API key", "llm_context_tokens 900 leaves", "llm_mode 'xml'"]
     for settings, reason in zip(cases, expected, strict=True):
-        assert LLMExtractor(settings).extract(doc).results == []
-        with connect(settings.db) as con:
-            [error] = rows(con, "SELECT stage, reason FROM errors")
-        assert error["stage"] == "llm" and reason in error["reason"]
+        extraction = LLMExtractor(settings).extract(doc)
+        assert extraction.results == [] and extraction.llm_calls == []
+        assert reason in extraction.warnings["llm"]  # stored by ingest as the paper's error, stage "llm"
 
 
 def test_token_estimate_is_conservative_for_prose() -> None:

@@ -18,7 +18,7 @@ INTRO = (
 
 
 def run(d: Document) -> Extraction:
-    return process(d, OfflineExtractor())
+    return process(d, [OfflineExtractor()])
 
 
 def test_known_dataset_used_twice_with_modality_size_and_grounded_evidence() -> None:

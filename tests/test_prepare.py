@@ -9,11 +9,11 @@ import pytest
 
 from litextract.extract.offline import OfflineExtractor
 from litextract.ingest import ingest
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.prepare import Job, Preparer, preparing, worker_count
 from litextract.settings import Settings
 from litextract.store import connect
+from litextract.text import sha256
 
 from conftest import PAPER_PAGES, write_pdf
 
@@ -21,7 +21,7 @@ DEMO = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def preparer() -> Preparer:
-    return Preparer(PyMuPDFParser(), OfflineExtractor())
+    return Preparer(PyMuPDFParser(), [OfflineExtractor()])
 
 
 def test_worker_count_follows_the_setting_the_cpus_and_the_work(settings: Settings) -> None:
@@ -34,7 +34,7 @@ def test_worker_count_follows_the_setting_the_cpus_and_the_work(settings: Settin
 
 
 def test_a_file_that_changed_after_it_was_hashed_is_not_parsed(paper_pdf: Path) -> None:
-    job = Job(paper_pdf, sha256_of(b"the bytes it had before"))
+    job = Job(paper_pdf, sha256(b"the bytes it had before"))
     prepared = preparer()(job)
     assert (prepared.stage, prepared.doc) == ("read", None)
     assert "changed" in (prepared.reason or "")
@@ -45,7 +45,7 @@ def test_prepared_in_order_with_failures_in_place(tmp_path: Path, workers: int) 
     paths = [write_pdf(tmp_path / f"p{i}.pdf", [f"Paper {i}\n" + PAPER_PAGES[0], PAPER_PAGES[1]]) for i in range(3)]
     (tmp_path / "bad.pdf").write_text("not a pdf")
     paths.insert(1, tmp_path / "bad.pdf")
-    jobs = [Job(p, sha256_of(p.read_bytes())) for p in paths]
+    jobs = [Job(p, sha256(p.read_bytes())) for p in paths]
     with preparing(jobs, preparer(), workers) as pending:
         out = [item.result() for item in pending]
     assert [p.path for p in out] == paths

@@ -8,16 +8,16 @@ import pymupdf
 import pytest
 
 from litextract.extract.offline import OfflineExtractor
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.prepare import process
+from litextract.text import sha256
 
 from conftest import shared_path
 
 
 def parse(path: Path):  # type: ignore[no-untyped-def]
     data = path.read_bytes()
-    return PyMuPDFParser().parse(path, data, sha256_of(data))
+    return PyMuPDFParser().parse(path, data, sha256(data))
 
 
 def put(page: pymupdf.Page, x: float, y: float, text: str, size: float = 10) -> None:
@@ -97,7 +97,7 @@ def test_no_layout_recommendation_on_stdout(tmp_path: Path, capfd: pytest.Captur
 def real(name: str):  # type: ignore[no-untyped-def]
     path = shared_path("corpus-real", name)
     d = parse(path)
-    return d, process(d, OfflineExtractor())
+    return d, process(d, [OfflineExtractor()])
 
 
 def test_chexnet_paper() -> None:

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_dashboard_queries import CHEST_TITLE, build_sample_db
+from helpers import CHEST_TITLE, build_sample_db
 
 from litextract.ingest import ingest
 from litextract.settings import Settings
-from litextract.store import connect, queries, review
+from litextract.store import connect, decisions, queries
 
 
 def record_ids(db: Path) -> dict[str, str]:
@@ -28,9 +28,9 @@ def test_accept_edit_reject_update_the_record_and_write_an_audit_row(tmp_path: P
     db, ids = build_sample_db(tmp_path)
     rid = record_ids(db)
     with connect(db) as con:
-        review.accept(con, "model", rid["model CheXNet"], "ada")
-        review.edit(con, "result", rid["result UNet++ dice"], {"value": "0.832", "as_printed": "0.832"}, "bo")
-        review.reject(con, "result", rid["result PancNet hd95"], "ada")
+        decisions.accept(con, "model", rid["model CheXNet"], "ada")
+        decisions.edit(con, "result", rid["result UNet++ dice"], {"value": "0.832", "as_printed": "0.832"}, "bo")
+        decisions.reject(con, "result", rid["result PancNet hd95"], "ada")
     with connect(db, read_only=True) as con:
         model = queries.record(con, "model", rid["model CheXNet"])
         edited = queries.record(con, "result", rid["result UNet++ dice"])
@@ -57,16 +57,16 @@ def test_refused_actions_say_why_and_change_nothing(tmp_path: Path) -> None:
     db, ids = build_sample_db(tmp_path)
     rid = record_ids(db)
     with connect(db) as con:
-        with pytest.raises(review.ReviewError, match="'value': Input should be a valid number"):
-            review.edit(con, "result", rid["result CheXNet auc"], {"value": "high"}, "ada")
-        with pytest.raises(review.ReviewError, match="'evidence_quote' cannot be edited"):
-            review.edit(con, "result", rid["result CheXNet auc"], {"evidence_quote": "x"}, "ada")
-        with pytest.raises(review.ReviewError, match="nothing to change"):
-            review.edit(con, "model", rid["model CheXNet"], {"backbone": "DenseNet-121"}, "ada")
-        with pytest.raises(review.ReviewError, match="no dataset with record id nope"):
-            review.accept(con, "dataset", "nope", "ada")
-        with pytest.raises(review.ReviewError, match="cannot be rejected"):
-            review.reject(con, "paper", ids["chest"], "ada")
+        with pytest.raises(decisions.ReviewError, match="'value': Input should be a valid number"):
+            decisions.edit(con, "result", rid["result CheXNet auc"], {"value": "high"}, "ada")
+        with pytest.raises(decisions.ReviewError, match="'evidence_quote' cannot be edited"):
+            decisions.edit(con, "result", rid["result CheXNet auc"], {"evidence_quote": "x"}, "ada")
+        with pytest.raises(decisions.ReviewError, match="nothing to change"):
+            decisions.edit(con, "model", rid["model CheXNet"], {"backbone": "DenseNet-121"}, "ada")
+        with pytest.raises(decisions.ReviewError, match="no dataset with record id nope"):
+            decisions.accept(con, "dataset", "nope", "ada")
+        with pytest.raises(decisions.ReviewError, match="cannot be rejected"):
+            decisions.reject(con, "paper", ids["chest"], "ada")
         assert queries.reviews(con) == []
         assert con.execute("SELECT count(*) FROM results WHERE review_status IS NOT NULL").fetchone() == (0,)
 
@@ -74,8 +74,8 @@ def test_refused_actions_say_why_and_change_nothing(tmp_path: Path) -> None:
 def test_paper_header_edits_apply_in_the_read_layer(tmp_path: Path) -> None:
     db, ids = build_sample_db(tmp_path)
     with connect(db) as con:
-        review.edit(con, "paper", ids["chest"], {"year": "2022", "authors": "C. Author; D. Second"}, "ada")
-        review.accept(con, "paper", ids["pancreas"], "ada")
+        decisions.edit(con, "paper", ids["chest"], {"year": "2022", "authors": "C. Author; D. Second"}, "ada")
+        decisions.accept(con, "paper", ids["pancreas"], "ada")
     with connect(db, read_only=True) as con:
         chest = queries.paper(con, ids["chest"])
         pancreas = queries.paper(con, ids["pancreas"])
@@ -94,10 +94,11 @@ def test_reviews_survive_a_forced_reingest(tmp_path: Path) -> None:
     db, ids = build_sample_db(tmp_path)
     rid = record_ids(db)
     with connect(db) as con:
-        review.edit(con, "dataset", rid[f"dataset ChestX-ray14|{ids['chest']}"], {"size_text": "112,120 images"}, "a")
-        review.reject(con, "result", rid["result PancNet hd95"], "a")
-        review.accept(con, "model", rid["model PancNet"], "a")
-        review.edit(con, "paper", ids["chest"], {"venue": "MICCAI Workshops"}, "a")
+        chest_x = rid[f"dataset ChestX-ray14|{ids['chest']}"]
+        decisions.edit(con, "dataset", chest_x, {"size_text": "112,120 images"}, "a")
+        decisions.reject(con, "result", rid["result PancNet hd95"], "a")
+        decisions.accept(con, "model", rid["model PancNet"], "a")
+        decisions.edit(con, "paper", ids["chest"], {"venue": "MICCAI Workshops"}, "a")
     summary = ingest([tmp_path / "chest.pdf", tmp_path / "pancreas.pdf"], Settings(db=db), force=True)
     assert [o.status for o in summary.outcomes] == ["ingested", "ingested"]
     with connect(db, read_only=True) as con:
@@ -117,37 +118,45 @@ def test_reviews_survive_a_forced_reingest(tmp_path: Path) -> None:
 REEXTRACT_LOOP = """
 import sys
 from pathlib import Path
-sys.path.insert(0, sys.argv[3])
-from test_dashboard_queries import chest_extraction, pancreas_extraction
+sys.path.insert(0, sys.argv[2])
+from helpers import chest_extraction, pancreas_extraction
 from litextract.grounding import ground
-from litextract.parse import sha256_of
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.store import connect
 from litextract.store.write import save_paper
-db, folder = Path(sys.argv[1]), Path(sys.argv[4])
-for n in range(int(sys.argv[2])):
+from litextract.text import sha256
+db, folder, reviewed = Path(sys.argv[1]), Path(sys.argv[3]), Path(sys.argv[4])
+n = 0
+while True:  # until one whole round has stored both papers after the reviewer said they were done
+    last = reviewed.exists()
     for name, extraction in (("pancreas.pdf", pancreas_extraction()), ("chest.pdf", chest_extraction())):
         data = (folder / name).read_bytes()
-        doc = PyMuPDFParser(tables=False).parse(folder / name, data, sha256_of(data))
+        doc = PyMuPDFParser(tables=False).parse(folder / name, data, sha256(data))
         with connect(db) as con:  # one short write spell per paper, as `litextract ingest` does
             save_paper(con, doc, ground(extraction, doc))
     print("round", n, flush=True)
+    n += 1
+    if last:
+        break
 """
 
 
 def test_review_actions_while_papers_are_reextracted_are_neither_lost_nor_blocked(tmp_path: Path) -> None:
-    """Another process stores both papers again and again (as an ingest --force would) while reviews are
-    written from this one: the two take turns on the database file and every review that was made stays."""
+    """Another process stores both papers again and again (as an ingest --force would) while every review is
+    written from this one, and once more after the last: the two take turns on the database file and every
+    review that was made stays."""
     db, _ = build_sample_db(tmp_path)
+    reviewed = tmp_path / "reviewed"
     tests = str(Path(__file__).parent)
     proc = subprocess.Popen(
-        [sys.executable, "-c", REEXTRACT_LOOP, str(db), "15", tests, str(tmp_path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", REEXTRACT_LOOP, str(db), tests, str(tmp_path), str(reviewed)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     assert proc.stdout.readline() == "round 0\n"  # the writer is under way
     done: dict[str, tuple[str, str]] = {}
-    during = 0  # actions finished while the writer was still running
-    while proc.poll() is None:
+    while True:
         with connect(db, read_only=True) as con:
             todo = [q for q in queries.review_queue(con, limit=100) if q["record_id"] not in done]
         if not todo:
@@ -155,12 +164,13 @@ def test_review_actions_while_papers_are_reextracted_are_neither_lost_nor_blocke
         item = todo[0]
         action = ("accept", "reject")[len(done) % 2]
         with connect(db) as con:
-            getattr(review, action)(con, item["kind"], item["record_id"], "ada")
+            getattr(decisions, action)(con, item["kind"], item["record_id"], "ada")
         done[item["record_id"]] = (item["kind"], f"{action}ed")
-        during += proc.poll() is None
+        assert proc.poll() is None  # the writer keeps storing until told the reviews are done
+    reviewed.touch()
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, out
-    assert during >= 1, f"no review action got a turn while the writer ran: {out}"
+    assert done, "nothing to review"
     with connect(db, read_only=True) as con:
         stored = {rid: queries.record(con, kind, rid) or {} for rid, (kind, _) in done.items()}
         audit = queries.reviews(con, limit=10_000)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from litextract.document import Document, Page
 from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
-from litextract.store import StoreError, Writer, connect, migrations, queries
+from litextract.store import StoreError, Writer, connect, migrations, queries, upgrade
 from litextract.store.write import save_paper, save_papers
 
 SHA = "ab" * 32
@@ -41,6 +40,29 @@ def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:
             versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
     assert versions == [v for v, _, _ in migrations()]
     assert versions[0] == 1
+
+
+def test_migration_007_gives_the_rows_of_an_older_database_their_record_keys(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    stored_extraction = extraction()
+    with connect(db) as con:
+        save_paper(con, document(), stored_extraction)
+        for table in ("datasets", "models", "results"):  # the database as migration 006 left it
+            con.execute(f"ALTER TABLE {table} DROP COLUMN record_key")
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    with pytest.raises(StoreError, match="migrations 007 not applied"), connect(db, read_only=True):
+        pass  # reading never migrates
+    assert upgrade(db) == [7]  # `litextract migrate`
+    with connect(db, read_only=True) as con:
+        stored = {
+            kind: sorted(r[0] for r in con.execute(f"SELECT record_key FROM {kind}s").fetchall())
+            for kind in ("dataset", "model", "result")
+        }
+    assert stored == {
+        "dataset": sorted(d.key for d in stored_extraction.datasets),
+        "model": sorted(m.key for m in stored_extraction.models),
+        "result": sorted(r.key for r in stored_extraction.results),
+    }
 
 
 def test_save_replaces_a_paper_but_keeps_reviewed_records(tmp_path: Path) -> None:
@@ -96,21 +118,19 @@ def other_process_can_read(db: Path) -> bool:
 
 def test_writer_keeps_its_connection_for_one_turn_then_gives_the_database_back(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    writer = Writer(db, turn=1.0)
+    writer = Writer(db, turn=3600.0)  # a turn that lasts the whole test
     with writer.connection() as first:
         first.execute("CREATE TABLE t (x INTEGER)")
     with writer.connection() as again:
         assert again is first  # within the turn: no new open (15-30 ms each)
     assert not other_process_can_read(db)
-    time.sleep(1.1)
-    with writer.connection() as late:
-        assert late is first
-    assert writer.time_left() == 0.0  # the turn was over: given back after that block
-    assert other_process_can_read(db)
-    with writer.connection() as con:
-        con.execute("INSERT INTO t VALUES (1)")
     writer.release()  # before a long wait, whatever is left of the turn
-    assert other_process_can_read(db)
+    assert writer.time_left() == 0.0 and other_process_can_read(db)
+    spent = Writer(db, turn=0.0)  # a turn that is over as soon as it begins
+    with spent.connection() as con:
+        con.execute("INSERT INTO t VALUES (1)")
+        assert not other_process_can_read(db)  # the block keeps it to the end
+    assert spent.time_left() == 0.0 and other_process_can_read(db)  # the turn was over: given back after it
     with connect(db, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)
 

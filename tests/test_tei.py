@@ -8,11 +8,10 @@ import pytest
 from grobid_server import make_tei
 
 from litextract.document import Document, Header, Page, Table
-from litextract.grounding import normalise
-from litextract.parse import sha256_of
-from litextract.parse.merge import merge
+from litextract.parse.overlay import overlay
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.parse.tei import TEIError, tei_to_document
+from litextract.text import fold, sha256
 
 from conftest import shared_path, write_pdf
 
@@ -91,22 +90,37 @@ def test_bad_tei_is_a_one_line_error(tei: bytes, reason: str) -> None:
 REAL = {
     "selfaudit_peft_ly2026": (
         "Self-Auditing Parameter-Efficient Fine-Tuning for Few-Shot 3D Medical Image Segmentation",
-        None, "2603.05822", 2026, None, ["Son Thai Ly", "Hien V. Nguyen"],
+        None,
+        "2603.05822",
+        2026,
+        None,
+        ["Son Thai Ly", "Hien V. Nguyen"],
     ),
     "wagner_lukyanenko_pare2022_ai_literature_reviews": (
         "Artificial intelligence and the conduct of literature reviews",
-        "10.1177/02683962211048201", None, None, None, ["Gerit Wagner", "Roman Lukyanenko", "Guy Paré"],
+        "10.1177/02683962211048201",
+        None,
+        None,
+        None,
+        ["Gerit Wagner", "Roman Lukyanenko", "Guy Paré"],
     ),
     "demarchis2016_fes_hand_opening_jner": (
         "Multi-contact functional electrical stimulation for hand opening: electrophysiologically driven "
         "identification of the optimal stimulation site",
-        "10.1186/s12984-016-0129-6", None, 2016, "Journal of NeuroEngineering and Rehabilitation",
+        "10.1186/s12984-016-0129-6",
+        None,
+        2016,
+        "Journal of NeuroEngineering and Rehabilitation",
         ["Cristiano De Marchis", "Thiago Santos Monteiro"],
     ),
     "peripheral_neuropathy_skin_biopsy_tei_only": (
         "Clinical Characteristics, Electrophysiology, and Skin Biopsy of 38 Peripheral Neuropathy Cases with "
         "Small Fiber Involvement of Various Etiologies",
-        "10.4103/0366-6999.209897", None, 2017, "Chinese Medical Journal", ["Bo Sun", "Li-Zhi Liu"],
+        "10.4103/0366-6999.209897",
+        None,
+        2017,
+        "Chinese Medical Journal",
+        ["Bo Sun", "Li-Zhi Liu"],
     ),
 }
 
@@ -134,15 +148,15 @@ def test_real_pair_merge_places_sections_on_pymupdf_pages() -> None:
     """GROBID 0.7.2 gave no coordinates for this paper: the merge finds each heading in the page text."""
     pdf = shared_path("grobid-tei", "selfaudit_peft_ly2026.pdf")
     data = pdf.read_bytes()
-    base = PyMuPDFParser().parse(pdf, data, sha256_of(data))
+    base = PyMuPDFParser().parse(pdf, data, sha256(data))
     grobid = tei_to_document(pdf.with_suffix(".tei.xml").read_bytes(), file=pdf.name, path=str(pdf), sha256="x")
-    doc = merge(base, grobid)
+    doc = overlay(base, grobid)
     pages = {s.heading: s.page for s in doc.sections}
     assert pages["1 Introduction"] == 1
     assert pages["5 Conclusion"] > pages["4 Experiments"] > pages["2 Related Works"] > 1
     for s in doc.sections:  # every section is placed on a page holding its heading or its first words
-        page = normalise(doc.pages[s.page - 1].text)
-        assert normalise(s.heading.split(" ", 1)[-1]) in page or normalise(s.text[:60]) in page
+        page = fold(doc.pages[s.page - 1].text)
+        assert fold(s.heading.split(" ", 1)[-1]) in page or fold(s.text[:60]) in page
 
 
 def test_merge_prefers_grobid_header_and_keeps_pymupdf_pages(tmp_path: Path) -> None:
@@ -151,8 +165,8 @@ def test_merge_prefers_grobid_header_and_keeps_pymupdf_pages(tmp_path: Path) -> 
         ["Some Running Header Line\nPancreas Segmentation from CT with a 3D U-Net\n2021", "3 Results\nDice 0.85"],
     )
     data = pdf.read_bytes()
-    base = PyMuPDFParser().parse(pdf, data, sha256_of(data))
-    doc = merge(base, doc_of(WRITTEN.replace(b' coords="3,', b' coords="0,')))
+    base = PyMuPDFParser().parse(pdf, data, sha256(data))
+    doc = overlay(base, doc_of(WRITTEN.replace(b' coords="3,', b' coords="0,')))
     assert doc.parser == "grobid+pymupdf"
     assert doc.pages == base.pages and doc.n_pages == 2
     assert doc.header.title == "Pancreas Segmentation from CT with a 3D U-Net"
@@ -164,14 +178,19 @@ def test_merge_prefers_grobid_header_and_keeps_pymupdf_pages(tmp_path: Path) -> 
 def test_merge_fills_what_grobid_misses_and_keeps_pymupdf_tables() -> None:
     pymupdf_table = Table(page=1, caption="Table 1", rows=[["a", "b"], ["1", "2"]])
     base = Document(
-        file="x.pdf", path="/x.pdf", sha256="0" * 64, n_pages=1, pages=[Page(number=1, text="x")],
-        tables=[pymupdf_table], header=Header(title="T", doi="10.1/x", year=2020),
+        file="x.pdf",
+        path="/x.pdf",
+        sha256="0" * 64,
+        n_pages=1,
+        pages=[Page(number=1, text="x")],
+        tables=[pymupdf_table],
+        header=Header(title="T", doi="10.1/x", year=2020),
         field_sources={"title": "pymupdf", "doi": "pymupdf", "year": "pymupdf"},
     )
     grobid = doc_of(make_tei("Better Title", [("A", "B")], table=("Table 1.", [["x"], ["y"]], 1)))
-    doc = merge(base, grobid)
+    doc = overlay(base, grobid)
     assert (doc.header.title, doc.header.doi, doc.header.year) == ("Better Title", "10.1/x", 2020)
     assert doc.field_sources == {"title": "grobid", "authors": "grobid", "doi": "pymupdf", "year": "pymupdf"}
     assert doc.tables == [pymupdf_table]
-    no_tables = merge(base.model_copy(update={"tables": []}), grobid)
+    no_tables = overlay(base.model_copy(update={"tables": []}), grobid)
     assert [t.source for t in no_tables.tables] == ["grobid"]

@@ -154,8 +154,9 @@ def test_cli_without_torch_prints_the_install_line_and_exits_2(tmp_path) -> None
 def test_backbones_from_records_and_from_printed_sizes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from litextract.records import Evidence, Extraction, Model
     from litextract.store import connect
+    from litextract.store.queries import find_papers
     from litextract.store.write import save_paper
-    from litextract.verify.store import paper_ids, targets
+    from litextract.verify.store import targets
 
     paper = doc("Our encoder is a ViT-B/16. UNETR is a moderate-sized model with 92.58M parameters and 41.19G FLOPs.")
     ev = Evidence(page=1, quote="ViT-B/16")
@@ -164,7 +165,8 @@ def test_backbones_from_records_and_from_printed_sizes(tmp_path) -> None:  # typ
     with connect(db) as con:
         pid = save_paper(con, paper, extraction)
     with connect(db, read_only=True) as con:
-        assert paper_ids(con, ["p.pdf", "nope.pdf"]) == ([pid], ["nope.pdf"])
+        assert find_papers(con, ["p.pdf", "nope.pdf", pid[:8]]) == ([pid], ["nope.pdf"])
+        assert find_papers(con, []) == ([pid], [])
         found = {t.backbone.name: t for t in targets(con, pid)}
     assert set(found) == {"ViT-B/16", "UNETR"}
     assert found["ViT-B/16"].source == "model record" and found["UNETR"].source == "text"

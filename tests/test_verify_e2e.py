@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,14 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("monai")
 
+from helpers import separable_npz
 from typer.testing import CliRunner
 
 from litextract.cli import app
 from litextract.document import Document, Page
 from litextract.records import Evidence, Extraction, Model, Paper, Result
-from litextract.store import connect
+from litextract.store import connect, queries
 from litextract.store.write import save_paper
-from litextract.verify.store import verifications
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_verify_train import separable_npz
 
 pytestmark = pytest.mark.torch
 
@@ -69,7 +65,7 @@ def test_verify_cli_stores_and_exports_the_checks(tmp_path: Path) -> None:
     assert accuracy["settings"]["gradcam"] and Path(accuracy["settings"]["gradcam"][0]).exists()
 
     with connect(db, read_only=True) as con:
-        stored = verifications(con, pid)
+        stored = queries.verifications(con, pid)
     assert {r["check_kind"] for r in stored} == set(checks)
     assert all(r["device"] == "cpu" and "threads" in r["hardware"] for r in stored)
 

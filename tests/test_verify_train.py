@@ -11,6 +11,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("monai")
 nibabel = pytest.importorskip("nibabel")
 
+from helpers import separable_npz  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from litextract.verify.data import DataError, load  # noqa: E402
@@ -18,23 +19,6 @@ from litextract.verify.train import Budget, NotCheckable, rerun  # noqa: E402
 from litextract.verify.zoo import ZOO  # noqa: E402
 
 pytestmark = pytest.mark.torch
-
-
-def separable_npz(path: Path, n_train: int = 160, n_test: int = 60, side: int = 28, seed: int = 1) -> Path:
-    """Grey noise images; class 1 has a bright square in the top-left corner, class 0 in the bottom-right."""
-    rng = np.random.default_rng(seed)
-    arrays = {}
-    for part, n in (("train", n_train), ("val", 10), ("test", n_test)):
-        labels = rng.integers(0, 2, n)
-        images = rng.integers(0, 90, (n, side, side)).astype(np.uint8)
-        for image, label in zip(images, labels, strict=True):
-            if label:
-                image[2:12, 2:12] = 255
-            else:
-                image[-12:-2, -12:-2] = 255
-        arrays[f"{part}_images"], arrays[f"{part}_labels"] = images, labels[:, None]
-    np.savez(path, **arrays)
-    return path
 
 
 def test_a_known_separable_signal_is_learned_in_two_epochs(tmp_path: Path) -> None:

@@ -257,4 +257,5 @@ def test_doi_prefixes_name_their_publisher() -> None:
     assert doi_publisher("10.1109/TMI.2021.1234") == "IEEE"
     assert doi_publisher("10.3390/s21134512") == "MDPI"
     assert doi_publisher("10.48550/arXiv.2105.05537") == "arXiv"
+    assert doi_publisher("https://doi.org/10.1109/TMI.2021.1234") == "IEEE"  # as text.doi reads a DOI
     assert doi_publisher("10.9999/unknown") is None and doi_publisher(None) is None

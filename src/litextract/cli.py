@@ -1,4 +1,8 @@
-"""The `litextract` command line: a thin layer over the library (typer + rich)."""
+"""The `litextract` command line: a thin layer over the library (typer + rich).
+
+Each command imports the part of the library it uses when it runs, so `litextract --help` (and any command)
+starts without loading what it does not need (pydantic models, DuckDB, PyMuPDF, the extractors).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.markup import escape  # rich.console has loaded rich.markup and rich.text already
 from rich.text import Text
 
-from litextract import export as export_mod
-from litextract.ingest import FileOutcome
-from litextract.ingest import ingest as run_ingest
-from litextract.prepare import printable
-from litextract.records import HEADER_FIELDS
-from litextract.settings import Settings, load_settings
-from litextract.store import StoreError, connect, queries, upgrade
+if TYPE_CHECKING:
+    import duckdb
+    from rich.table import Table
+
+    from litextract.ingest import FileOutcome
+    from litextract.settings import Settings
 
 app = typer.Typer(help="Extract datasets, models and results from medical-imaging papers.", no_args_is_help=True)
 console = Console()
@@ -37,6 +37,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 def settings_from(**flags: Any) -> Settings:
     """Settings from litextract.toml and LITEXTRACT_* variables, with the given CLI flags on top."""
+    from litextract.settings import load_settings
+
     return load_settings(**flags)
 
 
@@ -46,15 +48,30 @@ def print_json(data: Any) -> None:
 
 def table(title: str, columns: list[str], data: list[dict[str, Any]], widths: dict[str, int] | None = None) -> Table:
     """A rich table of `columns` from row dicts; lists are joined with '; '."""
+    from rich.table import Table
+
+    from litextract.export import cell
+    from litextract.text import printable
+
     t = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
         t.add_column(c, max_width=(widths or {}).get(c), overflow="fold")
     for row in data:  # as text, not rich markup; control characters (ESC, newline) escaped
-        t.add_row(*(Text(printable(str(export_mod.cell(row.get(c))))) for c in columns))
+        t.add_row(*(Text(printable(str(cell(row.get(c))))) for c in columns))
     return t
 
 
+def listed(kind: str) -> list[str]:
+    """The fields of a record kind the CLI's tables show (`records.Column.listed`)."""
+    from litextract.records import stored_fields
+
+    return [f.name for f in stored_fields(kind) if f.column.listed]
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
+    """The error printed as one line of plain text (no rich markup; control characters escaped)."""
+    from litextract.text import printable
+
     err.print(Text.assemble(("error:", "red"), " ", printable(message)), soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
@@ -75,6 +92,12 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Parse, extract and store every PDF under PATHS. Unchanged files are skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from litextract.ingest import ingest as run_ingest
+    from litextract.store import StoreError
+    from litextract.text import printable
+
     settings = settings_from(db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers)
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -138,6 +161,8 @@ def ingest(
 @app.command()
 def papers(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the stored papers."""
+    from litextract.store import queries
+
     with _read(db) as con:
         data = queries.papers(con)
     if as_json:
@@ -146,7 +171,7 @@ def papers(db: DbOption = None, as_json: JsonOption = False) -> None:
     console.print(
         table(
             f"{len(data)} papers",
-            ["paper_id", "year", "title", "venue", "n_datasets", "n_models", "n_results", "file"],
+            ["paper_id", *listed("paper"), "n_datasets", "n_models", "n_results", "file"],
             data,
             {"title": 60, "venue": 30, "file": 40},
         )
@@ -160,6 +185,11 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One paper's records with their evidence."""
+    from litextract.export import cell
+    from litextract.records import HEADER_FIELDS
+    from litextract.store import queries
+    from litextract.text import printable
+
     with _read(db) as con:
         paper = queries.find_paper(con, ref)
         if paper is None:
@@ -176,33 +206,12 @@ def show(
         print_json(record)
         return
     for key in HEADER_FIELDS:
-        console.print(Text.assemble((key, "bold"), ": ", printable(str(export_mod.cell(paper[key])))))
+        console.print(Text.assemble((key, "bold"), ": ", printable(str(cell(paper[key])))))
     console.print(Text.assemble(("files", "bold"), ": ", printable("; ".join(record["files"]))))
     ev = ["evidence_page", "evidence_quote", "verified", "review_status"]
-    console.print(
-        table(
-            "datasets",
-            ["name", "role", "modality", "body_part", "size_text", "tasks", *ev],
-            record["datasets"],
-            {"evidence_quote": 50, "size_text": 30},
-        )
-    )
-    console.print(
-        table(
-            "models",
-            ["name", "backbone", "task", "proposed", "pretrained", *ev],
-            record["models"],
-            {"evidence_quote": 50},
-        )
-    )
-    console.print(
-        table(
-            "results",
-            ["model", "dataset", "metric", "value", "as_printed", "split", *ev],
-            record["results"],
-            {"evidence_quote": 50},
-        )
-    )
+    for kind in ("dataset", "model", "result"):
+        columns = [*listed(kind), *ev]
+        console.print(table(f"{kind}s", columns, record[f"{kind}s"], {"evidence_quote": 50, "size_text": 30}))
 
 
 @app.command()
@@ -212,11 +221,14 @@ def export(
     as_json: JsonOption = False,
 ) -> None:
     """Write the comparison CSVs (papers, datasets, models, results) for the review."""
+    from litextract.export import export as write_tables
+    from litextract.text import printable
+
     if out.exists() and not out.is_dir():
         raise fail(f"{out}: is a file, not a folder; give --out a folder")
     with _read(db) as con:
         try:
-            written = export_mod.export(con, out)
+            written = write_tables(con, out)
         except OSError as exc:
             raise fail(f"{exc.filename or out}: cannot write the export: {exc.strerror or exc}") from exc
     if as_json:
@@ -229,6 +241,8 @@ def export(
 @app.command()
 def errors(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Files that failed, with the stage and the reason."""
+    from litextract.store import queries
+
     with _read(db) as con:
         data = queries.errors(con)
     if as_json:
@@ -242,6 +256,8 @@ def errors(db: DbOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 def migrate(db: DbOption = None) -> None:
     """Bring a database written by an older litextract up to date (read-only commands never change it)."""
+    from litextract.store import StoreError, upgrade
+
     settings = settings_from(db=db)
     try:
         applied = upgrade(settings.db)
@@ -256,6 +272,8 @@ def migrate(db: DbOption = None) -> None:
 @contextmanager
 def _read(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection to the configured database; a clear error when there is none."""
+    from litextract.store import StoreError, connect
+
     settings = settings_from(db=db)
     try:
         with connect(settings.db, read_only=True) as con:
@@ -283,6 +301,7 @@ def eval_(
     (docs/evaluation.md)."""
     from litextract.eval import evaluate, read_group
     from litextract.gold import GoldError
+    from litextract.text import printable
 
     if not gold.is_dir():
         raise fail(f"{gold}: not a folder of gold files", 2)
@@ -367,6 +386,7 @@ def review(
 
     import litextract.dashboard
     from litextract.dashboard import access
+    from litextract.store import StoreError, upgrade
 
     settings = settings_from(db=db)
     problem = access.exposure_problem(host, settings.dashboard_password is not None)
@@ -403,6 +423,7 @@ def dedupe(
 ) -> None:
     """Merge duplicate papers (preprint + published) and spellings of one dataset or backbone (docs/dedup.md)."""
     from litextract import dedup
+    from litextract.store import StoreError, connect
 
     if history or dry_run:
         if alias or undo is not None:
@@ -472,7 +493,9 @@ def extract(
     as_json: JsonOption = False,
 ) -> None:
     """Re-extract stored papers with an LLM (and the offline extractor), without parsing the PDFs again."""
-    from litextract.extract.llm_rerun import Reextracted, reextract, resolve_papers
+    from litextract.reextract import Reextracted, reextract
+    from litextract.store import StoreError, queries
+    from litextract.text import printable
 
     settings = settings_from(db=db, llm_model=llm, llm_base_url=llm_base_url)
     if not settings.llm_model:
@@ -484,10 +507,13 @@ def extract(
             detail = f"{outcome.records} records" if outcome.ok else outcome.reason
             console.print(f"{mark} {escape(printable(f'{outcome.file}: {detail}'))}", highlight=False)
 
+    with _read(db) as con:
+        ids, missing = queries.find_papers(con, paper or [])
+    if missing:
+        raise fail(f"{missing[0]}: no single paper matches (try `litextract papers`)")
     try:
-        ids = resolve_papers(settings, paper or [])
         run_id, outcomes = reextract(settings, ids, on_paper)
-    except (StoreError, LookupError) as exc:
+    except StoreError as exc:
         raise fail(str(exc)) from exc
     if as_json:
         print_json({"run_id": run_id, "papers": [vars(o) for o in outcomes]})
@@ -504,7 +530,7 @@ def extract(
 @app.command()
 def costs(db: DbOption = None, as_json: JsonOption = False) -> None:
     """LLM calls, retries, tokens and cost per model and per paper (prices: setting llm_prices, USD per 1M)."""
-    from litextract.extract.llm_log import costs as llm_costs
+    from litextract.store.llm_calls import costs as llm_costs
 
     settings = settings_from(db=db)
     with _read(db) as con:
@@ -537,6 +563,8 @@ def verify(
     hint = missing_extra()
     if hint:
         raise fail(hint, 2)  # printed as text: its [verify] is not markup
+    from litextract.store import StoreError
+    from litextract.text import printable
     from litextract.verify.data import DataError
     from litextract.verify.run import Options, as_dicts
     from litextract.verify.run import verify as run_verify

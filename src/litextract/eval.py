@@ -10,20 +10,18 @@ micro-averaged over papers, for all gold papers and for each named group of them
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
-import idutils
 
 from litextract.gold import Gold, GoldError, GoldResult, gold_files, load_gold
 from litextract.store import queries
-from litextract.vocab import Kind, Vocabulary, bare, key, vocabulary
+from litextract.text import doi, key, sha256, title_key
+from litextract.vocab import Kind, Vocabulary, bare, vocabulary
 
 VALUE_TOLERANCE = 0.0005
 SET_FIELDS = ("datasets", "models", "backbones", "tasks", "modalities", "results", "results_with_model")
@@ -50,7 +48,6 @@ ITEM_FIELDS = (
 ACCURACY_FIELDS = PAPER_FIELDS + ITEM_FIELDS
 SIZE_UNITS = ("patients", "images", "scans", "slices")
 _PAREN = re.compile(r"\(([^()]*)\)")
-_WORDS = re.compile(r"[^0-9a-z]+")
 E = TypeVar("E")
 G = TypeVar("G")
 
@@ -389,25 +386,20 @@ def match(extracted: Sequence[E], gold: Sequence[G], compatible: Callable[[E, G]
     return sorted((i, j) for j, i in owner.items())
 
 
-def normal_text(text: str) -> str:
-    """Text as compared: Unicode NFKC (ligatures), case-folded, each run of other than a-z and 0-9 one space."""
-    return " ".join(_WORDS.split(unicodedata.normalize("NFKC", text).casefold())).strip()
-
-
 def title_matches(extracted: str, gold: str) -> bool:
-    return normal_text(extracted) == normal_text(gold)
+    return title_key(extracted) == title_key(gold)
 
 
 def venue_matches(extracted: str, gold: str) -> bool:
     """The extracted venue names the gold one: it contains the gold venue (or the gold's abbreviation in
-    parentheses, or the gold without it) as whole words, after normalisation."""
-    found = f" {normal_text(extracted)} "
-    forms = {normal_text(gold), normal_text(_PAREN.sub(" ", gold)), *(normal_text(a) for a in _PAREN.findall(gold))}
+    parentheses, or the gold without it) as whole words, compared as `text.title_key`s."""
+    found = f" {title_key(extracted)} "
+    forms = {title_key(gold), title_key(_PAREN.sub(" ", gold)), *(title_key(a) for a in _PAREN.findall(gold))}
     return any(form and f" {form} " in found for form in forms)
 
 
-def doi_key(doi: str) -> str:
-    return (idutils.normalize_doi(doi.strip()) or doi).strip().lower()
+def doi_key(written: str) -> str:
+    return doi(written) or written.strip().lower()
 
 
 def url_key(url: str) -> str:
@@ -418,7 +410,7 @@ def url_key(url: str) -> str:
 
 def body_part_key(text: str) -> str:
     """The body part named before any parenthesised detail, as compared: "lung (nodules)" -> "lung"."""
-    return normal_text(_PAREN.sub(" ", text))
+    return title_key(_PAREN.sub(" ", text))
 
 
 def size_agrees(extracted: dict[str, int], gold: dict[str, int]) -> bool:
@@ -642,7 +634,7 @@ def _result_text(model: str, dataset: str | None, metric: str, value: float) -> 
 
 def _sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256(path.read_bytes())
     except OSError:
         return None
 

@@ -14,56 +14,37 @@ from typing import Any, TextIO
 
 import duckdb
 
+from litextract.records import stored_fields
 from litextract.store import queries
 from litextract.store.queries import Row
-from litextract.verify import store as verify_store
 
+Query = Callable[[duckdb.DuckDBPyConnection], list[Row]]
 EVIDENCE = ["evidence_page", "evidence_quote", "verified", "review_status"]
 
+
+def exported(kind: str) -> list[str]:
+    """The CSV columns of a record kind's fields, in declaration order (`records.Column.export`)."""
+    return [f.export_name for f in stored_fields(kind) if f.column.export]
+
+
+def _renamed(kind: str, query: Query) -> Query:
+    """`query`'s rows with each field also under its CSV column name (a dataset's `name` as `dataset`)."""
+    names = {f.name: f.export_name for f in stored_fields(kind) if f.export_name != f.name}
+    return lambda con: [{**r, **{new: r[old] for old, new in names.items()}} for r in query(con)]
+
+
 # CSV name -> (columns, query). Columns beyond those the review asks for are welcome at the end.
-TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Row]]]] = {
+TABLES: dict[str, tuple[list[str], Query]] = {
     "papers.csv": (
         [
-            "paper_id",
-            "file",
-            "sha256",
-            "title",
-            "authors",
-            "year",
-            "venue",
-            "venue_type",
-            "doi",
-            "arxiv_id",
-            "n_pages",
-            "uses_deep_learning",
-            "uses_medical_imaging",
-            "n_datasets",
-            "n_models",
-            "n_results",
-            "sources",  # every file of the work: preprint and published versions, re-downloads (dedup.py)
+            *["paper_id", "file", "sha256", "n_pages"],
+            *exported("paper"),
+            *["n_datasets", "n_models", "n_results"],
+            "sources",  # every file of the work: preprint and published versions, re-downloads (dedup/papers.py)
         ],
         queries.papers,
     ),
-    "paper_datasets.csv": (
-        [
-            "paper_id",
-            "dataset",
-            "mention",
-            "modality",
-            "body_part",
-            "size_text",
-            "size_patients",
-            "size_scans",
-            "size_images",
-            "size_slices",
-            "tasks",
-            "public",
-            "url",
-            "in_vocabulary",
-            *EVIDENCE,
-        ],
-        lambda con: [{**r, "dataset": r["name"]} for r in queries.datasets(con)],
-    ),
+    "paper_datasets.csv": (["paper_id", *exported("dataset"), *EVIDENCE], _renamed("dataset", queries.datasets)),
     "datasets.csv": (
         [
             "dataset",
@@ -79,14 +60,8 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
         ],
         queries.dataset_catalogue,
     ),
-    "models.csv": (
-        ["paper_id", "model", "backbone", "task", "proposed", "pretrained", "mention", *EVIDENCE],
-        lambda con: [{**r, "model": r["name"]} for r in queries.models(con)],
-    ),
-    "results.csv": (
-        ["paper_id", "model", "backbone", "dataset", "metric", "value", "as_printed", "split", *EVIDENCE],
-        queries.results,
-    ),
+    "models.csv": (["paper_id", *exported("model"), *EVIDENCE], _renamed("model", queries.models)),
+    "results.csv": (["paper_id", *exported("result"), *EVIDENCE], _renamed("result", queries.results)),
     "verifications.csv": (
         [
             "paper_id",
@@ -108,7 +83,7 @@ TABLES: dict[str, tuple[list[str], Callable[[duckdb.DuckDBPyConnection], list[Ro
             "record_id",
             "verified_at",
         ],
-        verify_store.verifications,
+        queries.verifications,
     ),
 }
 

@@ -1,41 +1,26 @@
 """Grounding: a value is `verified` only when its quote is found on the cited page.
 
-The quote and the page are normalised (Unicode NFKC, ligatures, hyphenation at line ends, whitespace, case)
-and the quote is aligned to the page with rapidfuzz. It counts as found when the alignment scores at least
-`THRESHOLD` and every number in the quote appears, digit for digit, in the aligned span — so a quote with an
-invented figure is never verified however similar its words are. A result's printed value must also be in
-its quote.
+The quote and the page are folded (`litextract.text.fold`: Unicode NFKC, ligatures, hyphenation at line ends,
+whitespace, dashes, case) and the quote is aligned to the page with rapidfuzz. It counts as found when the
+alignment scores at least `THRESHOLD` and every number in the quote appears, digit for digit, in the aligned
+span — so a quote with an invented figure is never verified however similar its words are. A result's printed
+value must also be in its quote.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-
 from rapidfuzz import fuzz
 
 from litextract.document import Document
-from litextract.extract.offline_text import clean
 from litextract.records import Evidence, Extraction
+from litextract.text import figures, fold
 
 THRESHOLD = 92.0
-_NUM = re.compile(r"\d+(?:[.,]\d+)?")
-_SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1024)  # a page is compared with every quote cited from it
-def normalise(text: str) -> str:
-    """Text as compared for grounding: NFKC, no line-end hyphenation, single spaces, lower case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = clean(text)
-    text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
-    return _SPACE.sub(" ", text).strip().casefold()
 
 
 def quote_score(quote: str, page_text: str) -> float:
-    """0-100: how well `quote` is found on the page (100 = verbatim after normalisation)."""
-    q, p = normalise(quote), normalise(page_text)
+    """0-100: how well `quote` is found on the page (100 = verbatim once both are folded)."""
+    q, p = fold(quote), fold(page_text)
     if not q or not p:
         return 0.0
     if q in p:
@@ -46,7 +31,7 @@ def quote_score(quote: str, page_text: str) -> float:
     if alignment is None:
         return 0.0
     span = p[max(0, alignment.dest_start - 2) : alignment.dest_end + 2]
-    if not set(_NUM.findall(q)) <= set(_NUM.findall(span)):
+    if not set(figures(q)) <= set(figures(span)):
         return 0.0
     return float(alignment.score)
 
@@ -57,7 +42,7 @@ def check(evidence: Evidence, doc: Document, value_text: str | None = None) -> E
     score = quote_score(evidence.quote, page.text) if page else 0.0
     verified = score >= THRESHOLD
     if verified and value_text:
-        verified = all(n in normalise(evidence.quote) for n in _NUM.findall(normalise(value_text)))
+        verified = all(n in fold(evidence.quote) for n in figures(fold(value_text)))
     return evidence.model_copy(update={"verified": verified, "score": round(score, 1)})
 
 

@@ -1,4 +1,4 @@
-"""The ingest pipeline: find PDFs → parse → extract → normalise → ground → store.
+"""The ingest pipeline: find PDFs → parse → extract → canonical names → ground → store.
 
 A file is keyed by its sha256: an unchanged file is neither parsed nor extracted again. The other files are
 parsed and extracted by `prepare` (in worker processes by default); this process stores each paper as soon as
@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from litextract import text
 from litextract.dedup import dedupe, load_resolver
-from litextract.extract import make_extractor
-from litextract.parse import make_parser, sha256_of
-from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, printable, worker_count
+from litextract.extract import make_extractors
+from litextract.parse import make_parser
+from litextract.prepare import Job, Pending, Prepared, Preparer, one_line, preparing, worker_count
 from litextract.settings import Settings
 from litextract.store import Writer, connect
+from litextract.store.llm_calls import write_calls
 from litextract.store.write import add_file, finish_run, paper_id_of, record_error, save_papers, start_run
 
 MIB = 1024 * 1024
@@ -48,8 +50,8 @@ class FileOutcome:
     def line_for(self, name: str) -> str:
         """`line` with the file called `name` (e.g. the name it was uploaded under)."""
         if self.status == "failed":
-            return f"{printable(name)}: failed at {self.stage}: {self.reason}"
-        return f"{printable(name)}: {self.status}"
+            return f"{text.printable(name)}: failed at {self.stage}: {self.reason}"
+        return f"{text.printable(name)}: {self.status}"
 
 
 @dataclass
@@ -129,11 +131,9 @@ def ingest(
     if on_start:
         on_start(len(files) + len(problems))
     parser = make_parser(settings)
-    extractor = make_extractor(settings)
+    extractors = make_extractors(settings)
     with connect(settings.db) as con:
-        run_id = start_run(
-            con, "ingest", settings.model_dump(mode="json", exclude={"llm_api_key", "dashboard_password"})
-        )
+        run_id = start_run(con, "ingest", settings.recorded())
         known = dict(con.execute("SELECT sha256, paper_id FROM papers").fetchall())
         known_paths = {row[0] for row in con.execute("SELECT path FROM files").fetchall()}
         resolver = load_resolver(con)
@@ -146,10 +146,10 @@ def ingest(
         prefetch = getattr(parser, "prefetch", None)  # a parser with a server (GROBID) fetches ahead, concurrently
         if prefetch is not None:
             prefetch({j.sha256: j.path for j in jobs})
-        with preparing(jobs, Preparer(parser, extractor, resolver), worker_count(settings, len(jobs))) as pending:
+        with preparing(jobs, Preparer(parser, extractors, resolver), worker_count(settings, len(jobs))) as pending:
             run.store_as_ready(pending)
         run.copies(copies)
-        with run.writer.connection() as con:  # link papers that are one work (preprint + published); see dedup.py
+        with run.writer.connection() as con:  # papers that are one work (preprint + published): dedup/papers.py
             dedupe(con, papers_only=True)
     finally:
         run.finish(len(files) + len(problems))
@@ -246,7 +246,7 @@ class _Run:
                 limit = f"{self.max_bytes / MIB:,.0f} MiB (max_file_mb)"
                 self.failed(path, None, "read", f"{size / MIB:,.0f} MiB is over the limit of {limit}")
                 return None
-            return Job(path, sha256_of(path.read_bytes()))
+            return Job(path, text.sha256(path.read_bytes()))
         except OSError as exc:
             self.failed(path, None, "read", exc.strerror or one_line(exc))
             return None
@@ -286,8 +286,10 @@ class _Run:
             return
         with self.writer.connection() as con:
             pids = save_papers(con, [p.stored for p in papers])
-            for p in papers:
-                # a fallback that kept the file (GROBID failed), a record dropped for its invalid fields
-                for stage, reason in {**p.stored[0].warnings, **p.stored[1].warnings}.items():
+            for p, pid in zip(papers, pids, strict=True):
+                doc, extraction, _ = p.stored
+                # faults that kept the file (GROBID failed, the LLM failed on some chunks), and the LLM's requests
+                for stage, reason in {**doc.warnings, **extraction.warnings}.items():
                     record_error(con, self.summary.run_id, str(p.path), p.sha256, stage, reason)
+                write_calls(con, self.summary.run_id, pid, extraction.llm_calls)
         self.known.update((p.sha256, pid) for p, pid in zip(papers, pids, strict=True))

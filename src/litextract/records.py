@@ -1,17 +1,36 @@
-"""Extracted records (pydantic v2). Every extracted value carries the evidence it came from."""
+"""Extracted records (pydantic v2). Every extracted value carries the evidence it came from.
+
+The models are also where a record's fields are declared for everything else: the database columns a record is
+stored in, the CSV export, the fields a reviewer may edit and the CLI's tables all come from `stored_fields`,
+with a field's `Column` mark saying where it is left out. A new field is one edit here plus a migration.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Literal, get_origin
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 Task = str  # canonical task names live in the vocabulary (vocab/tasks.toml)
 VenueType = Literal["journal", "conference", "preprint", "thesis", "report", "book-chapter"]
 # what a paper does with a dataset: "used" in its own experiments (setup, results or dataset tables), or only
 # "mentioned" (related work, others' results); only used ones are the paper's datasets
 DatasetRole = Literal["used", "mentioned"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """Where a record field shows beside its database column (the mark on a field; unmarked: everywhere)."""
+
+    export: bool = True  # a column of the CSV export (and the dashboard's Excel download)
+    edit: bool = True  # a reviewer may correct it (store.decisions, the dashboard's review forms)
+    listed: bool = True  # a column of the CLI's tables (`litextract papers`, `show`), which must fit 80 columns
+    export_as: str | None = None  # its CSV column name, when not the field's
 
 
 class Evidence(BaseModel):
@@ -28,50 +47,56 @@ class Evidence(BaseModel):
 
 
 class DatasetSize(BaseModel):
-    patients: int | None = None
-    scans: int | None = None
-    images: int | None = None
-    slices: int | None = None
     text: str | None = Field(default=None, description="the size as stated in the paper")
+    patients: Annotated[int | None, Column(listed=False)] = None
+    scans: Annotated[int | None, Column(listed=False)] = None
+    images: Annotated[int | None, Column(listed=False)] = None
+    slices: Annotated[int | None, Column(listed=False)] = None
 
 
 class Dataset(BaseModel):
-    name: str = Field(description="canonical dataset name when known, else as written")
-    mention: str | None = Field(default=None, description="the name as written in the paper")
+    name: Annotated[str, Column(export_as="dataset")] = Field(
+        description="canonical dataset name when known, else as written"
+    )
+    mention: Annotated[str | None, Column(edit=False, listed=False)] = Field(
+        default=None, description="the name as written in the paper"
+    )
     modality: str | None = None
     body_part: str | None = None
     size: DatasetSize = Field(default_factory=DatasetSize)
     tasks: list[Task] = Field(default_factory=list)
-    public: bool | None = None
-    url: str | None = None
+    public: Annotated[bool | None, Column(listed=False)] = None
+    url: Annotated[str | None, Column(listed=False)] = None
     role: DatasetRole = Field(default="used", description="used in the paper's experiments, or only mentioned")
-    in_vocabulary: bool | None = Field(
+    in_vocabulary: Annotated[bool | None, Column(edit=False, listed=False)] = Field(
         default=None, description="linked to an entry of the dataset vocabulary (false: a name the catalogue lacks)"
     )
     evidence: Evidence
 
     @property
     def key(self) -> str:
-        return self.name.casefold()
+        return record_key("dataset", vars(self))
 
 
 class Model(BaseModel):
-    name: str = Field(description="the model as the paper calls it")
-    mention: str | None = Field(default=None, description="the name as written where it was found")
+    name: Annotated[str, Column(export_as="model")] = Field(description="the model as the paper calls it")
     backbone: str | None = Field(default=None, description="canonical architecture, e.g. ResNet-50, U-Net")
     task: Task | None = None
     proposed: bool = False
     pretrained: str | None = Field(default=None, description="ImageNet | none | other text")
+    mention: Annotated[str | None, Column(edit=False, listed=False)] = Field(
+        default=None, description="the name as written (the name may be the canonical one of an architecture)"
+    )
     evidence: Evidence
 
     @property
     def key(self) -> str:
-        return self.name.casefold()
+        return record_key("model", vars(self))
 
 
 class Result(BaseModel):
     model: str
-    backbone: str | None = None
+    backbone: Annotated[str | None, Column(listed=False)] = None
     dataset: str | None = None
     metric: str = Field(description="canonical metric name, lower case: accuracy, auc, dice, hd95, ...")
     value: float = Field(description="a fraction for percentages; distances keep their printed value")
@@ -81,23 +106,88 @@ class Result(BaseModel):
 
     @property
     def key(self) -> str:
-        return "|".join([self.model.casefold(), (self.dataset or "").casefold(), self.metric, f"{self.value:.6g}"])
+        return record_key("result", vars(self))
 
 
 class Paper(BaseModel):
     title: str | None = None
-    authors: list[str] = Field(default_factory=list)
+    authors: Annotated[list[str], Column(listed=False)] = Field(default_factory=list)
     year: int | None = None
     venue: str | None = None
-    venue_type: VenueType | None = None
-    doi: str | None = None
-    arxiv_id: str | None = None
-    uses_deep_learning: bool | None = None
-    uses_medical_imaging: bool | None = None
+    venue_type: Annotated[VenueType | None, Column(listed=False)] = None
+    doi: Annotated[str | None, Column(listed=False)] = None
+    arxiv_id: Annotated[str | None, Column(listed=False)] = None
+    uses_deep_learning: Annotated[bool | None, Column(listed=False)] = None
+    uses_medical_imaging: Annotated[bool | None, Column(listed=False)] = None
     evidence: dict[str, Evidence] = Field(default_factory=dict, description="evidence per header field")
 
 
 HEADER_FIELDS: tuple[str, ...] = tuple(name for name in Paper.model_fields if name != "evidence")
+RECORD_MODELS: dict[str, type[BaseModel]] = {"paper": Paper, "dataset": Dataset, "model": Model, "result": Result}
+
+
+@dataclass(frozen=True)
+class StoredField:
+    """A record field as a database column: a nested field is flattened (`size.text` is column `size_text`)."""
+
+    name: str
+    path: tuple[str, ...]
+    type: Any  # what a value must be (a reviewer's edit is validated against it)
+    column: Column
+
+    @property
+    def export_name(self) -> str:
+        return self.column.export_as or self.name
+
+    @property
+    def is_list(self) -> bool:
+        return get_origin(self.type) is list
+
+    def value(self, record: BaseModel) -> Any:
+        found: Any = record
+        for part in self.path:
+            found = getattr(found, part)
+        return found
+
+
+@cache
+def stored_fields(kind: str) -> tuple[StoredField, ...]:
+    """The fields of a paper header, dataset, model or result as stored, in declaration order (no evidence)."""
+
+    def fields(model: type[BaseModel], prefix: tuple[str, ...]) -> list[StoredField]:
+        out = []
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            if name == "evidence":
+                continue
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                out += fields(annotation, (*prefix, name))
+                continue
+            column = next((m for m in info.metadata if isinstance(m, Column)), Column())
+            out.append(StoredField("_".join((*prefix, name)), (*prefix, name), annotation, column))
+        return out
+
+    return tuple(fields(RECORD_MODELS[kind], ()))
+
+
+class LLMCall(BaseModel):
+    """One chunk's request to an LLM: all its attempts, or the cache hit or budget skip that replaced them."""
+
+    model: str
+    prompt_version: str
+    chunk: int = Field(description="0-based chunk index within the paper")
+    pages: str = Field(description="pages in the chunk, e.g. '3-5'")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    attempts: int = 0
+    outcome: str = "ok"
+    error: str | None = None
+    cached: bool = False
+
+    @property
+    def retries(self) -> int:
+        return max(0, self.attempts - 1)
 
 
 class Extraction(BaseModel):
@@ -108,9 +198,13 @@ class Extraction(BaseModel):
     models: list[Model] = Field(default_factory=list)
     results: list[Result] = Field(default_factory=list)
     extractor: str = "offline"
-    # Like Document.warnings: what went wrong on the way without failing the paper (a record dropped because its
-    # fields were invalid); not records: whoever stores the paper stores them as errors of the run.
-    warnings: dict[str, str] = Field(default_factory=dict, description="stage -> reason of a non-fatal fault")
+    # Like Document.warnings: what happened on the way (an LLM failed on some chunks, a record was dropped for an
+    # invalid field; every request it made). Not records (left out of the JSON Schema): whoever stores the paper
+    # stores them with the run they belong to.
+    warnings: SkipJsonSchema[dict[str, str]] = Field(
+        default_factory=dict, description="stage -> reason of a non-fatal fault (stored as an error of the run)"
+    )
+    llm_calls: SkipJsonSchema[list[LLMCall]] = Field(default_factory=list, description="the LLM requests made")
 
     @property
     def used_datasets(self) -> list[Dataset]:
@@ -125,6 +219,24 @@ class ExtraEvidence(BaseModel, frozen=True):
     key: str
     evidence: Evidence
     mention: str | None = None
+
+
+KEY_FIELDS = {"dataset": ("name",), "model": ("name",), "result": ("model", "dataset", "metric", "value")}
+
+
+def record_key(kind: str, values: Mapping[str, Any]) -> str:
+    """What makes two records of one paper the same record, from a record's fields or a stored row.
+
+    A dataset or a model: its name, case-folded. A result: its model and dataset (case-folded), metric and value
+    (6 significant digits), so 0.9 and 0.90000001 are one value. Records of one paper with one key are one record
+    (`collapse`, `combine`); the key is what the record's id is made from (`record_id`), and it is stored with
+    each row (`record_key`, migration 007) for `dedupe` to find stored duplicates by.
+    """
+    if kind == "result":
+        model, dataset, metric, value = (values[name] for name in KEY_FIELDS["result"])
+        number = "" if value is None else f"{value:.6g}"
+        return "|".join([model.casefold(), (dataset or "").casefold(), metric, number])
+    return str(values["name"]).casefold()
 
 
 def record_id(paper_id: str, kind: str, key: str) -> str:

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         description="model -> (input, output) USD per 1M tokens, for `litextract costs`",
     )
 
+    def recorded(self) -> dict[str, object]:
+        """The settings as a run records them (`runs.settings`): the secrets left out."""
+        return self.model_dump(mode="json", exclude={"llm_api_key", "dashboard_password"})
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -20,7 +20,7 @@ import duckdb
 import streamlit as st
 
 from litextract.settings import Settings, load_settings
-from litextract.store import connect, queries, review
+from litextract.store import connect, decisions, queries
 
 # DuckDB refuses a read-only and a read-write connection to one file side by side in one process, and
 # Streamlit runs each browser session in its own thread: so this process uses one connection at a time.
@@ -90,15 +90,15 @@ def read(name: str, **kwargs: Any) -> Any:
     return _cached(str(db), version(db), name, kwargs)
 
 
-def write_review(action: str, kind: review.Kind, record_id: str, changes: dict[str, Any] | None = None) -> None:
+def write_review(action: str, kind: decisions.Kind, record_id: str, changes: dict[str, Any] | None = None) -> None:
     """Apply one review action (accept | edit | reject) in its own transaction; ReviewError when refused."""
     db = settings().db
     with exclusive(), connect(db) as con:
         if action == "accept":
-            review.accept(con, kind, record_id, reviewer())
+            decisions.accept(con, kind, record_id, reviewer())
         elif action == "edit":
-            review.edit(con, kind, record_id, changes or {}, reviewer())
+            decisions.edit(con, kind, record_id, changes or {}, reviewer())
         elif action == "reject":
-            review.reject(con, kind, record_id, reviewer())
+            decisions.reject(con, kind, record_id, reviewer())
         else:
-            raise review.ReviewError(f"unknown review action {action!r}")
+            raise decisions.ReviewError(f"unknown review action {action!r}")

@@ -1,4 +1,5 @@
-"""The dashboard's pages: one small script per view in `pages/`, registered with `st.navigation`."""
+"""The dashboard's pages: one small script per view in `pages/`, named after the module that renders the view,
+registered with `st.navigation` under the view's url path."""
 
 from __future__ import annotations
 
@@ -9,22 +10,22 @@ import streamlit as st
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
-# url path -> (title, icon); each view's page script is pages/<url path>.py
-VIEWS: dict[str, tuple[str, str]] = {
-    "overview": ("Overview", ":material/dashboard:"),
-    "papers": ("Papers", ":material/article:"),
-    "datasets": ("Datasets", ":material/database:"),
-    "leaderboards": ("Models & leaderboards", ":material/leaderboard:"),
-    "review": ("Review queue", ":material/fact_check:"),
-    "ingest": ("Ingest", ":material/upload_file:"),
-    "export": ("Export", ":material/download:"),
+# url path -> (title, icon, module): pages/<module>.py runs litextract.dashboard.<module>.render()
+VIEWS: dict[str, tuple[str, str, str]] = {
+    "overview": ("Overview", ":material/dashboard:", "overview"),
+    "papers": ("Papers", ":material/article:", "papers"),
+    "datasets": ("Datasets", ":material/database:", "datasets"),
+    "leaderboards": ("Models & leaderboards", ":material/leaderboard:", "leaderboards"),
+    "review": ("Review queue", ":material/fact_check:", "review_queue"),
+    "ingest": ("Ingest", ":material/upload_file:", "upload"),
+    "export": ("Export", ":material/download:", "downloads"),
 }
 
 
 def page(key: str) -> Any:
     """The st.Page of a view (equal pages may be built again: Streamlit matches them by url path)."""
-    title, icon = VIEWS[key]
-    return st.Page(PAGES_DIR / f"{key}.py", title=title, icon=icon, url_path=key, default=key == "overview")
+    title, icon, module = VIEWS[key]
+    return st.Page(PAGES_DIR / f"{module}.py", title=title, icon=icon, url_path=key, default=key == "overview")
 
 
 def link(key: str, label: str, **query_params: str) -> None:

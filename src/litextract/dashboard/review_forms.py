@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from litextract.dashboard import data
-from litextract.store.review import EDITABLE, LIST_TYPE, PAPER_FIELDS, ReviewError
+from litextract.store.decisions import EDITABLE, PAPER_FIELDS, ReviewError
 
 _DONE = "review_done"  # message shown after the rerun that follows an action
 
@@ -44,7 +44,7 @@ def edit_form(kind: str, row: dict[str, Any], key: str) -> None:
         columns = st.columns(3)
         entered = {}
         for i, name in enumerate(fields):
-            label = name + (" (separate with ;)" if fields[name] is LIST_TYPE else "")
+            label = name + (" (separate with ;)" if fields[name].is_list else "")
             entered[name] = columns[i % 3].text_input(label, value=_text(row.get(name)), key=f"edit_{key}_{name}")
         submitted = st.form_submit_button("Save edit", icon=":material/edit:")
     if submitted:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from litextract.ingest import FileOutcome, ingest
 from litextract.prepare import one_line
 from litextract.settings import Settings
 from litextract.store import StoreError
+from litextract.text import sha256
 
 MAX_UPLOAD_MB = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -48,7 +48,7 @@ def check(upload: Upload) -> str | None:
 
 def save(upload: Upload, folder: Path) -> Path:
     """Write the upload to `folder/<sha256 prefix>/<safe name>` (identical content is written once)."""
-    target = folder / hashlib.sha256(upload.data).hexdigest()[:12] / safe_name(upload.name)
+    target = folder / sha256(upload.data)[:12] / safe_name(upload.name)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(upload.data)

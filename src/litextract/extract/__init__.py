@@ -1,4 +1,8 @@
-"""Extractors turn a Document into an Extraction. A new extractor is a new module implementing `Extractor`."""
+"""Extractors turn a Document into an Extraction. A new extractor is a new module implementing `Extractor`.
+
+An extractor only reads the Document: it opens no database and orchestrates nothing. What happens to its records
+next (canonical names, grounding, combining several extractors, storing) is the pipeline's (`prepare.process`).
+"""
 
 from __future__ import annotations
 
@@ -18,13 +22,12 @@ class Extractor(Protocol):
         ...
 
 
-def make_extractor(settings: Settings) -> Extractor:
-    """The extractor the settings ask for: the offline extractor, combined with an LLM when one is configured."""
+def make_extractors(settings: Settings) -> list[Extractor]:
+    """The extractors the settings ask for: the offline extractor, and an LLM's after it when one is configured."""
     from litextract.extract.offline import OfflineExtractor
 
     if settings.llm_model:
-        from litextract.extract.combine import CombinedExtractor
         from litextract.extract.llm import LLMExtractor
 
-        return CombinedExtractor(OfflineExtractor(), LLMExtractor(settings))
-    return OfflineExtractor()
+        return [OfflineExtractor(), LLMExtractor(settings)]
+    return [OfflineExtractor()]

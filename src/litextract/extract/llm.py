@@ -2,10 +2,12 @@
 
 Per paper: the Document is chunked (llm_chunks), each chunk is answered from the reply cache (llm_cache) or
 sent — at most `llm_concurrency` at a time — with the `extract_v1` prompt, and the validated replies become
-records whose evidence source is `llm:<model>:extract_v1`. Every chunk leaves one row in `llm_calls`
-(llm_log); chunks that failed (or were not sent because the paper's `llm_token_budget` was spent) leave one
-`errors` row with stage "llm". The extractor never raises for an LLM fault: it returns what the other chunks
-gave, so the offline records of the paper always stay.
+records whose evidence source is `llm:<model>:extract_v1`: every chunk's records, in page order (the same record
+from two chunks is combined after grounding, `litextract.combine`), and each header field as the earliest chunk
+states it. The Extraction also carries one `LLMCall` per chunk and, when chunks failed (or were not sent because
+the paper's `llm_token_budget` was spent), one warning with stage "llm"; ingest and `litextract extract` store
+them (`llm_calls`, `errors`) under their run. The extractor never raises for an LLM fault, and opens no
+database: it returns what the other chunks gave, so the offline records of the paper always stay.
 
 Retries: the openai client's own retries are off (max_retries=0) so every attempt is counted here. One
 tenacity loop, handed to instructor as its `max_retries`, re-sends after a timeout, a connection error, HTTP 429
@@ -35,15 +37,11 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from litextract.document import Document
-from litextract.extract.combine import merge
 from litextract.extract.llm_cache import ReplyCache, cache_key, schema_hash
 from litextract.extract.llm_chunks import Chunk, chunk_document, estimate_tokens
-from litextract.extract.llm_log import Call, write_calls
 from litextract.extract.llm_response import LLMExtraction
-from litextract.records import Dataset, DatasetSize, Evidence, Extraction, Model, Paper, Result
+from litextract.records import Dataset, DatasetSize, Evidence, Extraction, LLMCall, Model, Paper, Result
 from litextract.settings import Settings
-from litextract.store import connect, transaction
-from litextract.store.write import paper_id_of, record_error
 
 PROMPT_VERSION = "extract_v1"
 MAX_RETRY_AFTER = 60.0
@@ -275,16 +273,24 @@ class LLMExtractor:
         self.schema_tokens = estimate_tokens(json.dumps(LLMExtraction.model_json_schema()))
 
     def extract(self, doc: Document) -> Extraction:
-        pid = paper_id_of(doc.sha256)
         try:
-            replies = asyncio.run(self._run(doc, pid))
+            replies = asyncio.run(self._run(doc))
             calls = [call for call, _ in replies]
             failure = self._failure(calls)
         except LLMConfigError as exc:
             replies, calls, failure = [], [], f"LLM not run: {exc}"
-        self._record(doc, pid, calls, failure)
+        if failure:
+            log.warning("%s: %s", doc.path, failure[:300])
         chunks = [to_extraction(reply, self.source) for _, reply in replies if reply is not None]
-        return merge(chunks, doc, self.source)
+        return Extraction(
+            paper=_earliest([chunk.paper for chunk in chunks]),
+            datasets=[d for chunk in chunks for d in chunk.datasets],
+            models=[m for chunk in chunks for m in chunk.models],
+            results=[r for chunk in chunks for r in chunk.results],
+            extractor=self.source,
+            warnings={"llm": failure[:300]} if failure else {},
+            llm_calls=calls,
+        )
 
     def chunk_tokens(self, doc: Document) -> int:
         """Tokens of paper text one chunk may hold: the context less the prompt, the schema and the reply."""
@@ -297,7 +303,7 @@ class LLMExtractor:
             )
         return room
 
-    async def _run(self, doc: Document, pid: str) -> list[tuple[Call, LLMExtraction | None]]:
+    async def _run(self, doc: Document) -> list[tuple[LLMCall, LLMExtraction | None]]:
         mode = resolve_mode(self.settings)
         chunks = chunk_document(doc, self.chunk_tokens(doc))
         budget = _Budget(self.settings.llm_token_budget)
@@ -305,20 +311,19 @@ class LLMExtractor:
         async with make_client(self.settings) as client:
             llm = instructor.from_openai(client, mode=mode)
             return await asyncio.gather(
-                *(self._chunk(llm, doc, pid, chunk, len(chunks), limit, budget) for chunk in chunks)
+                *(self._chunk(llm, doc, chunk, len(chunks), limit, budget) for chunk in chunks)
             )
 
     async def _chunk(
         self,
         llm: instructor.AsyncInstructor,
         doc: Document,
-        pid: str,
         chunk: Chunk,
         n_chunks: int,
         limit: asyncio.Semaphore,
         budget: _Budget,
-    ) -> tuple[Call, LLMExtraction | None]:
-        call = Call(pid, self.model, PROMPT_VERSION, chunk.index, chunk.page_range)
+    ) -> tuple[LLMCall, LLMExtraction | None]:
+        call = LLMCall(model=self.model, prompt_version=PROMPT_VERSION, chunk=chunk.index, pages=chunk.page_range)
         key = cache_key(PROMPT_VERSION, self.model, chunk.text, self.schema)
         async with limit:
             hit = self.cache.get(key, LLMExtraction)
@@ -386,7 +391,7 @@ class LLMExtractor:
         return 0.0
 
     @staticmethod
-    def _failure(calls: list[Call]) -> str | None:
+    def _failure(calls: list[LLMCall]) -> str | None:
         """One line for the errors table: which chunks failed and how, and the first error's text."""
         failed = [c for c in calls if c.outcome != "ok"]
         if not failed:
@@ -398,21 +403,13 @@ class LLMExtractor:
         head = f"LLM failed on {len(failed)} of {len(calls)} chunks, offline records kept"
         return f"{head}: {failed[0].error}; chunks {what}"
 
-    def _record(self, doc: Document, pid: str, calls: list[Call], failure: str | None) -> None:
-        """The call rows and the failure (if any) in one short write; the failure also goes to the log."""
-        if not calls and failure is None:
-            return
-        with connect(self.settings.db) as con, transaction(con):
-            run_id = _open_run(con)
-            if calls:
-                write_calls(con, run_id, calls)
-            if failure:
-                record_error(con, run_id, doc.path, doc.sha256, "llm", failure[:300])
-        if failure:
-            log.warning("%s: %s", doc.path, failure[:300])
 
-
-def _open_run(con: Any) -> int | None:
-    """The newest run still in progress (the ingest or extract run this paper is part of), if any."""
-    row = con.execute("SELECT max(run_id) FROM runs WHERE finished_at IS NULL").fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+def _earliest(papers: list[Paper]) -> Paper:
+    """The header fields as the earliest chunk states them (chunks are in page order; the header is on page 1)."""
+    values: dict[str, Any] = {}
+    evidence: dict[str, Evidence] = {}
+    for paper in papers:
+        for name, found in paper.evidence.items():
+            if name not in values:
+                values[name], evidence[name] = getattr(paper, name), found
+    return Paper(**values, evidence=evidence)

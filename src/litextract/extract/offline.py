@@ -1,7 +1,8 @@
 """The embedded offline extractor: vocabulary and pattern matching over the Document, no server needed.
 
 Rules live in small modules: offline_paper (header fields, deep-learning/medical flags), offline_datasets,
-offline_models and offline_results; offline_text holds the shared sentence and quote helpers.
+offline_models and offline_results; offline_text holds the shared sentence and quote helpers (text forms
+themselves are `litextract.text`'s).
 """
 
 from __future__ import annotations
@@ -62,10 +63,8 @@ class OfflineExtractor:
         proposed = proposed_names(title, sents, body, doc.tables, named)
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)
-        results = _dedupe(from_tables, sentence_results(sents, ctx))
-        rows = labels + [
-            (r.model, r.evidence.page, r.evidence.quote) for r in from_tables
-        ]  # kept rows are models too
+        results = _unique_results(from_tables, sentence_results(sents, ctx))
+        rows = labels + [(r.model, r.evidence.page, r.evidence.quote) for r in from_tables]  # kept rows: models too
         models = find_models(title, sents, body, vocab, list(dict.fromkeys(rows)), task, self.name, doc.tables, named)
         if task:
             for d in datasets:
@@ -81,7 +80,7 @@ def _main_modality(body: str) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def _dedupe(from_tables: list[Result], from_sentences: list[Result]) -> list[Result]:
+def _unique_results(from_tables: list[Result], from_sentences: list[Result]) -> list[Result]:
     """Table results once each, then the sentence results that no table already gave (same metric, value, dataset)."""
     out: list[Result] = []
     seen: set[tuple[str, str, str, float]] = set()

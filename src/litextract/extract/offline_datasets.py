@@ -42,9 +42,9 @@ from litextract.extract.offline_text import (
     tabular,
     window,
 )
-from litextract.normalise import words
 from litextract.records import Dataset, DatasetRole, DatasetSize
-from litextract.vocab import Entry, Mention, Vocabulary, key
+from litextract.text import key, words
+from litextract.vocab import Entry, Mention, Vocabulary
 
 _SIZE = re.compile(
     r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w\-]+\s+){0,3}?"

@@ -40,7 +40,8 @@ from litextract.extract.offline_text import (
     window,
 )
 from litextract.records import Model
-from litextract.vocab import Entry, Mention, Vocabulary, key, vocabulary
+from litextract.text import key
+from litextract.vocab import Entry, Mention, Vocabulary, vocabulary
 
 _NAME = r"([A-Z][A-Za-z0-9]*(?:[\-+][A-Za-z0-9]+)*[A-Za-z0-9+]*)"
 _CALLED = re.compile(r"\b(?:called|named|dubbed|termed|namely|i\.e\.,?|coined)\s+(?:as\s+)?(?:the\s+)?" + _NAME)

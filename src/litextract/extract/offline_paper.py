@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from litextract.document import Document
-from litextract.extract.offline_text import clean, record
+from litextract.extract.offline_text import record
 from litextract.parse.header import HEADER_PAGES, Venue, venue_from_pages
 from litextract.records import Evidence, Paper, VenueType
+from litextract.text import clean
 
 
 def paper_record(doc: Document, source: str) -> Paper:

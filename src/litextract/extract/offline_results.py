@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from litextract.document import Document, Table
-from litextract.extract.offline_text import Sentence, clean, model_name, record, window
+from litextract.extract.offline_text import Sentence, model_name, record, window
 from litextract.records import Result
+from litextract.text import clean, to_float
 from litextract.vocab import Entry, Vocabulary
 
 _SKIP_TABLE = re.compile(
@@ -65,7 +66,7 @@ def _metric(text: str, vocab: Vocabulary) -> Entry | None:
 
 
 def _value(number: str, entry: Entry, percent: bool) -> float:
-    value = float(number.replace("−", "-"))
+    value = to_float(number)
     if entry.attrs.get("kind") == "fraction" and (percent or value > 1.0):
         value = value / 100.0
     return round(value, 6)
@@ -255,7 +256,7 @@ def _ranked(rows: list[list[str]], columns: dict[int, tuple[Entry, bool, str]]) 
                 continue
             m = _CELL_NUMBER.match(row[k].strip()) if k < len(row) else None
             if m:
-                v = float(m.group(1).replace("−", "-"))
+                v = to_float(m.group(1))
                 values.append(-v if lower(entry, header) else v)
         return sum(values) / len(values) if values else float("-inf")
 

@@ -13,14 +13,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from litextract.document import Document
+from litextract.text import clean
 
 _REFERENCES = re.compile(
     r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited)\s*$", re.M
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n\s*\n|\n(?=\s*(?:\d+\.?|[IVX]+\.)\s+[A-Z][a-z])")
-# a word broken at a line end ("seg-\nmentation") is joined; a hyphen before a capital or a digit is part of a name
-# ("CBIS-\nDDSM", "CXR-\n2", "U-\nNet") and stays, with the line break removed
-_HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n\s*(?=(\w))")
 MAX_QUOTE = 400
 R = TypeVar("R", bound=BaseModel)
 _DROPPED: ContextVar[list[str] | None] = ContextVar("dropped", default=None)
@@ -160,17 +158,6 @@ class Sentence:
     @property
     def quote(self) -> str:
         return self.text if len(self.text) <= MAX_QUOTE else self.text[:MAX_QUOTE]
-
-
-def clean(text: str) -> str:
-    """Text as quoted: hyphenation at line ends removed, whitespace collapsed (as grounding compares it)."""
-    if "-" in text:
-        text = _HYPHEN_BREAK.sub(_join, text)
-    return " ".join(text.split())
-
-
-def _join(m: re.Match[str]) -> str:
-    return m.group(1) + ("-" if m.group(2).isupper() or m.group(2).isdigit() else "")
 
 
 def body_pages(doc: Document) -> list[tuple[int, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Protocol
 
@@ -20,10 +19,6 @@ class Parser(Protocol):
     def parse(self, path: Path, data: bytes, sha256: str) -> Document:
         """Parse the PDF whose bytes are `data`; raise ParseError with a one-line reason on failure."""
         ...
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def make_parser(settings: Settings) -> Parser:

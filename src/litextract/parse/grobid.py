@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from litextract.document import Document
-from litextract.parse.merge import merge
+from litextract.parse.overlay import overlay
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.parse.tei import TEIError, parse_tei, tei_to_document
 from litextract.settings import Settings
@@ -128,7 +128,7 @@ class GrobidParser:
             tei = self.tei(data, sha256, path.name)
             if tei is None:
                 return doc
-            return merge(doc, tei_to_document(tei, file=path.name, path=str(path), sha256=sha256))
+            return overlay(doc, tei_to_document(tei, file=path.name, path=str(path), sha256=sha256))
         except GrobidError as exc:
             reason = str(exc)
         except Exception as exc:  # unusable TEI (a damaged cache entry is dropped, to be fetched again)

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import idutils
-
 from litextract.document import Header, Page
+from litextract.text import doi as doi_of
 from litextract.vocab import Entry, doi_publisher, vocabulary
 
 HEADER_PAGES = 2  # pages whose font sizes are read (more would cost parse time)
@@ -320,9 +319,9 @@ _ANOTHER_WORK = re.compile(
 
 def _doi(text: str) -> str | None:
     for m in DOI.finditer(text):
-        doi = m.group(1).rstrip(".")
-        if idutils.is_doi(doi):
-            return doi.lower()
+        doi = doi_of(m.group(1).rstrip("."))
+        if doi:
+            return doi
     return None
 
 

@@ -3,8 +3,8 @@
 Follows GROBID's TEI (0.6–0.8): header in `teiHeader/fileDesc/sourceDesc/biblStruct`, abstract in
 `profileDesc/abstract`, body divs with `head`, `figure` (tables as `figure[@type="table"]`) and references in
 `back//listBibl/biblStruct`. Page numbers come from `coords="page,x,y,w,h;..."` attributes when GROBID was
-asked for them (teiCoordinates); where a TEI carries none, the page is 0 (unknown) and the merge with the
-PyMuPDF parse places the item by its text.
+asked for them (teiCoordinates); where a TEI carries none, the page is 0 (unknown) and the overlay on the
+PyMuPDF parse (parse/overlay.py) places the item by its text.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import re
 from lxml import etree
 
 from litextract.document import Document, Header, Section, Table
+from litextract.text import arxiv_id, doi
 
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
-_ARXIV = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7})(?:v\d+)?", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.:])")
 
@@ -168,18 +167,18 @@ def _year(date: etree._Element | None) -> int | None:
 def _doi(bibl: etree._Element, path: str = "tei:idno") -> str | None:
     for idno in bibl.iterfind(path, NS):
         if (idno.get("type") or "").upper() == "DOI":
-            doi = _DOI_PREFIX.sub("", text_of(idno)).lower()
-            if doi.startswith("10."):
-                return doi
+            found = doi(text_of(idno))
+            if found:
+                return found
     return None
 
 
 def _arxiv(bibl: etree._Element) -> str | None:
     for idno in bibl.iterfind("tei:idno", NS):
         if (idno.get("type") or "").lower() == "arxiv":
-            match = _ARXIV.search(text_of(idno))
-            if match:
-                return match.group(1)
+            found = arxiv_id(text_of(idno))
+            if found:
+                return found
     return None
 
 

@@ -53,6 +53,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
+            _data_step(con, version)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
             con.execute("COMMIT")
         except Exception:
@@ -60,6 +61,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             raise
         applied.append(version)
     return applied
+
+
+def _data_step(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """The part of a migration that SQL cannot compute (the rows' record keys of 007), in its transaction."""
+    if version == 7:
+        from litextract.store.write import backfill_record_keys
+
+        backfill_record_keys(con)
 
 
 class _Foreign(Exception):

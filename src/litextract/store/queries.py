@@ -34,7 +34,7 @@ PAPER_COLUMNS = (
 
 
 def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    """One row per work (its preferred paper, see dedup.py) with its record counts, newest first.
+    """One row per work (its preferred paper, see dedup/papers.py) with its record counts, newest first.
 
     `sources` lists every file of every version of the work (preprint and published, re-downloads).
     """
@@ -58,7 +58,8 @@ def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
 
 
 def find_paper(con: duckdb.DuckDBPyConnection, ref: str) -> Row | None:
-    """A paper by id (or id prefix), sha256, file name or path."""
+    """The one paper `ref` names: its id (or an id prefix of 6+ digits), sha256, file name or path (any name the
+    file was seen under); None when no paper or several match."""
     found = rows(
         con,
         f"SELECT {PAPER_COLUMNS}, path, evidence, field_sources, parser, extractor, review_status"
@@ -69,6 +70,22 @@ def find_paper(con: duckdb.DuckDBPyConnection, ref: str) -> Row | None:
         [ref, ref, ref, ref, ref, ref, ref, ref],
     )
     return found[0] if len(found) == 1 else None
+
+
+def find_papers(con: duckdb.DuckDBPyConnection, refs: list[str]) -> tuple[list[str], list[str]]:
+    """(paper ids, refs that name no single paper) for `refs`, as `find_paper` finds each, in order and without
+    repeats; every stored paper (by file name) when `refs` is empty."""
+    if not refs:
+        return [r[0] for r in con.execute("SELECT paper_id FROM papers ORDER BY file, paper_id").fetchall()], []
+    found: dict[str, None] = {}
+    missing = []
+    for ref in refs:
+        paper = find_paper(con, ref)
+        if paper is None:
+            missing.append(ref)
+        else:
+            found[paper["paper_id"]] = None
+    return list(found), missing
 
 
 def paper_files(con: duckdb.DuckDBPyConnection, sha256: str) -> list[str]:
@@ -117,7 +134,7 @@ def dataset_catalogue(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """One row per canonical dataset: the spellings seen, modality, size, tasks and the works using it.
 
     Aliases include the spellings of duplicate mentions collapsed into one record; the versions of one work
-    (see dedup.py) count once, under the work's id.
+    (see dedup/papers.py) count once, under the work's id.
     """
     return rows(
         con,
@@ -397,10 +414,16 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def verifications(con: duckdb.DuckDBPyConnection, paper_id: str | None = None) -> list[Row]:
-    """Rows of the `verifications` table (migration 006) when this database has it, else none."""
+    """`litextract verify`'s checks with the paper's file name, by file, backbone and check; none when this
+    database has no `verifications` table (migration 006)."""
     if not has_table(con, "verifications"):
         return []
-    return rows(con, "SELECT * FROM verifications WHERE ? IS NULL OR paper_id = ?", [paper_id, paper_id])
+    return rows(
+        con,
+        "SELECT v.*, p.file FROM verifications v LEFT JOIN papers p USING (paper_id)"
+        " WHERE ? IS NULL OR v.paper_id = ? ORDER BY p.file, v.backbone, v.check_kind, v.verification_id",
+        [paper_id, paper_id],
+    )
 
 
 def llm_usage(con: duckdb.DuckDBPyConnection) -> list[Row]:

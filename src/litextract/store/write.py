@@ -6,70 +6,40 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
 
 from litextract.document import Document
-from litextract.records import Dataset, Extraction, ExtraEvidence, Model, Result, record_id
-from litextract.store import transaction
+from litextract.records import (
+    KEY_FIELDS,
+    Dataset,
+    Extraction,
+    ExtraEvidence,
+    Model,
+    Result,
+    record_id,
+    record_key,
+    stored_fields,
+)
+from litextract.store import queries, transaction
 
 RECORD_TABLES = ("datasets", "models", "results")
+KIND_OF_TABLE = {"datasets": "dataset", "models": "model", "results": "result"}
 
 
 def paper_id_of(sha256: str) -> str:
     return sha256[:16]
 
 
-def _dataset_row(pid: str, d: Dataset, extractor: str) -> dict[str, Any]:
+def _record_row(pid: str, kind: str, record: Dataset | Model | Result, extractor: str) -> dict[str, Any]:
     return {
-        "record_id": record_id(pid, "dataset", d.key),
+        "record_id": record_id(pid, kind, record.key),
+        "record_key": record.key,
         "paper_id": pid,
-        "name": d.name,
-        "mention": d.mention,
-        "modality": d.modality,
-        "body_part": d.body_part,
-        "size_patients": d.size.patients,
-        "size_scans": d.size.scans,
-        "size_images": d.size.images,
-        "size_slices": d.size.slices,
-        "size_text": d.size.text,
-        "tasks": d.tasks,
-        "public": d.public,
-        "url": d.url,
-        "role": d.role,
-        "in_vocabulary": d.in_vocabulary,
-        **_evidence(d.evidence, extractor),
-    }
-
-
-def _model_row(pid: str, m: Model, extractor: str) -> dict[str, Any]:
-    return {
-        "record_id": record_id(pid, "model", m.key),
-        "paper_id": pid,
-        "name": m.name,
-        "mention": m.mention,
-        "backbone": m.backbone,
-        "task": m.task,
-        "proposed": m.proposed,
-        "pretrained": m.pretrained,
-        **_evidence(m.evidence, extractor),
-    }
-
-
-def _result_row(pid: str, r: Result, extractor: str) -> dict[str, Any]:
-    return {
-        "record_id": record_id(pid, "result", r.key),
-        "paper_id": pid,
-        "model": r.model,
-        "backbone": r.backbone,
-        "dataset": r.dataset,
-        "metric": r.metric,
-        "value": r.value,
-        "as_printed": r.as_printed,
-        "split": r.split,
-        **_evidence(r.evidence, extractor),
+        **{f.name: f.value(record) for f in stored_fields(kind)},
+        **_evidence(record.evidence, extractor),
     }
 
 
@@ -99,15 +69,7 @@ def _paper_row(doc: Document, extraction: Extraction) -> dict[str, Any]:
         "file": doc.file,
         "path": doc.path,
         "n_pages": doc.n_pages,
-        "title": p.title,
-        "authors": p.authors,
-        "year": p.year,
-        "venue": p.venue,
-        "venue_type": p.venue_type,
-        "doi": p.doi,
-        "arxiv_id": p.arxiv_id,
-        "uses_deep_learning": p.uses_deep_learning,
-        "uses_medical_imaging": p.uses_medical_imaging,
+        **{f.name: f.value(p) for f in stored_fields("paper")},
         "evidence": json.dumps({k: e.model_dump() for k, e in p.evidence.items()}),
         "field_sources": json.dumps(doc.field_sources),
         "parser": doc.parser,
@@ -134,7 +96,7 @@ def save_papers(
     con: duckdb.DuckDBPyConnection, papers: Sequence[tuple[Document, Extraction, Sequence[ExtraEvidence]]]
 ) -> list[str]:
     """Store (or replace) papers with their documents, records and the evidence of their collapsed duplicate
-    records (see `dedup.collapse`), all in one transaction; returns their paper_ids.
+    records (see `litextract.collapse`), all in one transaction; returns their paper_ids.
 
     Records a reviewer has accepted, edited or rejected are kept exactly as reviewed, with their evidence.
     """
@@ -142,9 +104,9 @@ def save_papers(
     rows: dict[str, list[dict[str, Any]]] = {"datasets": [], "models": [], "results": [], "record_evidence": []}
     for pid, (_, extraction, extra) in zip(pids, papers, strict=True):
         source = extraction.extractor
-        rows["datasets"] += [_dataset_row(pid, d, source) for d in extraction.datasets]
-        rows["models"] += [_model_row(pid, m, source) for m in extraction.models]
-        rows["results"] += [_result_row(pid, r, source) for r in extraction.results]
+        rows["datasets"] += [_record_row(pid, "dataset", d, source) for d in extraction.datasets]
+        rows["models"] += [_record_row(pid, "model", m, source) for m in extraction.models]
+        rows["results"] += [_record_row(pid, "result", r, source) for r in extraction.results]
         rows["record_evidence"] += [_extra_row(pid, x) for x in extra]
     with transaction(con):
         reviewed = _replace(con, pids)
@@ -189,6 +151,32 @@ def save_paper(
 ) -> str:
     """`save_papers` for one paper; returns its paper_id."""
     return save_papers(con, [(doc, extraction, extra)])[0]
+
+
+def refresh_record_keys(con: duckdb.DuckDBPyConnection, table: str, record_ids: Iterable[str] | None = None) -> None:
+    """Set `record_key` of these rows (None: every row of `table`) from their values, by `records.record_key`:
+    after a rename, a review edit or an undo changed a value the key is made of."""
+    kind = KIND_OF_TABLE[table]
+    ids = None if record_ids is None else sorted(set(record_ids))
+    found = queries.rows(
+        con,
+        f"SELECT record_id, {', '.join(KEY_FIELDS[kind])} FROM {table}"
+        " WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], record_id)",
+        [ids, ids],
+    )
+    keys = [{"record_id": r["record_id"], "record_key": record_key(kind, r)} for r in found]
+    if keys:
+        con.execute(
+            f"UPDATE {table} t SET record_key = k.record_key FROM (SELECT unnest(?, recursive := true)) k"
+            " WHERE t.record_id = k.record_id",
+            [keys],
+        )
+
+
+def backfill_record_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Every row's `record_key` (migration 007, for the rows stored before it)."""
+    for table in RECORD_TABLES:
+        refresh_record_keys(con, table)
 
 
 def add_file(con: duckdb.DuckDBPyConnection, sha256: str, path: str, file: str) -> None:

@@ -16,7 +16,8 @@ from functools import cache
 from typing import Literal
 
 from litextract.document import Document, Table
-from litextract.vocab import key, vocabulary
+from litextract.text import key
+from litextract.vocab import vocabulary
 
 ClaimKind = Literal["params", "flops", "input_size", "latency", "throughput"]
 NEAR = 200

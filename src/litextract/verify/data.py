@@ -133,8 +133,8 @@ def _nifti(path: Path, side: int, seed: int) -> LocalData:
         if not label.exists():
             raise DataError(f"{case}: no label volume {label}")
         try:
-            image = np.asarray(nibabel.load(case).get_fdata(), dtype=np.float32)  # type: ignore[attr-defined]
-            mask = np.asarray(nibabel.load(label).get_fdata())  # type: ignore[attr-defined]
+            image = np.asarray(nibabel.load(case).get_fdata(), dtype=np.float32)  # type: ignore[attr-defined, unused-ignore]
+            mask = np.asarray(nibabel.load(label).get_fdata())  # type: ignore[attr-defined, unused-ignore]
         except Exception as exc:
             raise DataError(f"{case}: {exc}") from exc
         volumes.append(_resize(_scaled(image)[None, None], side)[0])

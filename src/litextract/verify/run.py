@@ -17,11 +17,13 @@ from typing import Any
 import torch
 
 from litextract.store import connect
+from litextract.store.queries import find_papers
+from litextract.text import key
 from litextract.verify import claims as claims_mod
 from litextract.verify import measure
 from litextract.verify.claims import Claim, ClaimKind
 from litextract.verify.data import LocalData, load
-from litextract.verify.store import Target, paper_ids, save, targets
+from litextract.verify.store import Target, save, targets
 from litextract.verify.train import Budget, NotCheckable, Rerun, rerun, side_for
 from litextract.verify.verdict import (
     FLOPS_TOLERANCE,
@@ -34,7 +36,7 @@ from litextract.verify.verdict import (
     params_verdict,
 )
 from litextract.verify.zoo import Spec, build
-from litextract.vocab import key, vocabulary
+from litextract.vocab import vocabulary
 
 MAX_PIXELS = 512 * 512  # larger claimed inputs are measured at the network's default size (CPU budget)
 MAX_VOXELS = 96**3
@@ -73,7 +75,7 @@ def verify(
     """Verify the papers `refs` name (every paper when empty) in `db`, storing every check."""
     device = measure.device_of(options.device)
     with connect(db, read_only=True) as con:
-        ids, missing = paper_ids(con, refs)
+        ids, missing = find_papers(con, refs)
         work = {pid: targets(con, pid) for pid in ids}
     data = (
         load(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 
 from litextract.document import Document
 from litextract.store import transaction
-from litextract.store.queries import Row, find_paper, rows
+from litextract.store.queries import Row, rows
 from litextract.verify.claims import find_claims, mentions
 from litextract.verify.verdict import Check
 from litextract.verify.zoo import Resolved, resolve
@@ -34,20 +33,6 @@ class Target:
     @property
     def source(self) -> str:
         return "model record" if self.record_id else "text"
-
-
-def paper_ids(con: duckdb.DuckDBPyConnection, refs: list[str]) -> tuple[list[str], list[str]]:
-    """(paper ids, refs that match no single paper); every paper when `refs` is empty."""
-    if not refs:
-        return [r["paper_id"] for r in rows(con, "SELECT paper_id FROM papers ORDER BY file")], []
-    found, missing = [], []
-    for ref in refs:
-        paper = find_paper(con, ref)
-        if paper is None:
-            missing.append(ref)
-        else:
-            found.append(paper["paper_id"])
-    return found, missing
 
 
 def targets(con: duckdb.DuckDBPyConnection, paper_id: str) -> list[Target]:
@@ -122,16 +107,3 @@ def save(
                 for c in checks
             ],
         )  # fmt: skip
-
-
-def verifications(con: duckdb.DuckDBPyConnection, paper_id: str | None = None) -> list[dict[str, Any]]:
-    """Stored checks with the paper's file name, by paper, backbone and check ([] before migration 006)."""
-    if not rows(con, "SELECT 1 FROM information_schema.tables WHERE table_name = 'verifications'"):
-        return []
-    where = "WHERE v.paper_id = ?" if paper_id else ""
-    return rows(
-        con,
-        "SELECT v.*, p.file FROM verifications v LEFT JOIN papers p USING (paper_id) "
-        f"{where} ORDER BY p.file, v.backbone, v.check_kind, v.verification_id",
-        [paper_id] if paper_id else [],
-    )

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from litextract.vocab import key, vocabulary
+from litextract.text import key
+from litextract.vocab import vocabulary
 
 if TYPE_CHECKING:
     from torch import nn

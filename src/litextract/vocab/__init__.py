@@ -39,6 +39,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from litextract.text import doi as doi_of
+from litextract.text import key
+
 Kind = Literal["dataset", "backbone", "metric", "modality", "task", "venue"]
 KINDS: tuple[Kind, ...] = ("dataset", "backbone", "metric", "modality", "task", "venue")
 _FILES: dict[Kind, str] = {
@@ -49,13 +52,7 @@ _FILES: dict[Kind, str] = {
     "task": "tasks.toml",
     "venue": "venues.toml",
 }
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _GENERIC_TAIL = re.compile(r"[\s_-]+(?:dataset|data set|database|challenge|benchmark)s?\s*$", re.I)
-
-
-def key(text: str) -> str:
-    """The normalised form names are compared by: lower case letters and digits only."""
-    return _NON_ALNUM.sub("", text.casefold())
 
 
 def bare(text: str) -> str:
@@ -335,5 +332,5 @@ def _publishers() -> dict[str, str]:
 
 def doi_publisher(doi: str | None) -> str | None:
     """The publisher a DOI's prefix (10.1109/... -> IEEE) is registered to, from venues.toml, else None."""
-    prefix = (doi or "").strip().split("/", 1)[0].casefold()
-    return _publishers().get(prefix) if prefix.startswith("10.") else None
+    found = doi_of(doi)
+    return _publishers().get(found.split("/", 1)[0]) if found else None

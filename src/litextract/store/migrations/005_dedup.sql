@@ -19,7 +19,7 @@ CREATE TABLE merges (
     undone_at TIMESTAMP
 );
 
-CREATE TABLE aliases (                                  -- reviewer-confirmed: reused by normalise on every run
+CREATE TABLE aliases (                                  -- reviewer-confirmed: reused by canonical.Resolver on every run
     kind         VARCHAR NOT NULL,                      -- dataset | backbone | metric | modality | task
     alias        VARCHAR NOT NULL,
     canonical    VARCHAR NOT NULL,

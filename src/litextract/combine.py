@@ -1,14 +1,17 @@
-"""Combining extractions: the offline extractor's records with the LLM's, one record per key.
+"""Combining extractors: one extraction from several (the offline extractor's and an LLM's), one record per key.
 
-Both are normalised and grounded first (`litextract.grounding.check` against the Document), then for every
-record key (dataset name, model name, result model|dataset|metric|value) the kept record is, in order:
+The extractions come with canonical names and grounded evidence (the pipeline does both once per extractor,
+`prepare.process`). For every record key (`records.record_key`: dataset name, model name, result
+model|dataset|metric|value) the kept record is, in order:
 1. a verified one over an unverified one — an LLM value whose quote is not on the page never replaces a
    verified offline value;
 2. among equally verified ones, the one with more fields filled (the LLM usually fills modality, size, tasks);
-3. then the earlier extraction (offline before LLM).
+3. then the earlier extraction (offline before LLM), and within one extraction the earlier record (the LLM's
+   chunks are in page order).
 Records with different keys are all kept: an unverified LLM result with a value the offline extractor did not
 find stays in the table, flagged unverified, next to the verified offline one. Paper header fields follow the
-same rule per field (verified evidence first, then the earlier extraction).
+same rule per field (verified evidence first, then the earlier extraction). The extractions' warnings and LLM
+calls are all kept.
 """
 
 from __future__ import annotations
@@ -16,23 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from litextract.document import Document
-from litextract.extract import Extractor
-from litextract.grounding import ground
-from litextract.normalise import normalise
-from litextract.records import Dataset, Evidence, Extraction, Model, Paper, Result
+from litextract.records import HEADER_FIELDS, Dataset, Evidence, Extraction, Model, Paper, Result
 
 R = TypeVar("R", Dataset, Model, Result)
-_HEADER_FIELDS = (
-    "title",
-    "year",
-    "venue",
-    "venue_type",
-    "doi",
-    "arxiv_id",
-    "uses_deep_learning",
-    "uses_medical_imaging",
-)
+_CHOSEN_FIELDS = [name for name in HEADER_FIELDS if name != "authors"]  # chosen per field; authors: the first list
 
 
 def _filled(value: Any) -> int:
@@ -57,7 +47,7 @@ def _best(groups: Iterable[list[R]]) -> list[R]:
 def _paper(papers: Sequence[Paper]) -> Paper:
     values: dict[str, Any] = {}
     evidence: dict[str, Evidence] = {}
-    for name in _HEADER_FIELDS:
+    for name in _CHOSEN_FIELDS:
         candidates = [
             ((p.evidence[name].verified if name in p.evidence else False), -order, p)
             for order, p in enumerate(papers)
@@ -73,26 +63,14 @@ def _paper(papers: Sequence[Paper]) -> Paper:
     return Paper(**values, authors=authors, evidence=evidence)
 
 
-def merge(extractions: Sequence[Extraction], doc: Document, extractor: str) -> Extraction:
-    """One extraction from several, by the rules in this module's docstring (earlier ones win ties)."""
-    grounded = [ground(normalise(x), doc) for x in extractions]
+def combine(extractions: Sequence[Extraction], extractor: str) -> Extraction:
+    """One extraction from several canonical, grounded ones, by the rules in this module's docstring."""
     return Extraction(
-        paper=_paper([x.paper for x in grounded]),
-        datasets=_best(x.datasets for x in grounded),
-        models=_best(x.models for x in grounded),
-        results=_best(x.results for x in grounded),
+        paper=_paper([x.paper for x in extractions]),
+        datasets=_best(x.datasets for x in extractions),
+        models=_best(x.models for x in extractions),
+        results=_best(x.results for x in extractions),
         extractor=extractor,
+        warnings={stage: reason for x in extractions for stage, reason in x.warnings.items()},
+        llm_calls=[call for x in extractions for call in x.llm_calls],
     )
-
-
-class CombinedExtractor:
-    """The offline extractor and an LLM extractor, merged by `merge` (offline first)."""
-
-    name = "combined"
-
-    def __init__(self, offline: Extractor, llm: Extractor) -> None:
-        self.offline, self.llm = offline, llm
-        self.version = f"{offline.name}/{offline.version}+{llm.name}/{llm.version}"
-
-    def extract(self, doc: Document) -> Extraction:
-        return merge([self.offline.extract(doc), self.llm.extract(doc)], doc, self.version)

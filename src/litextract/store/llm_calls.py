@@ -1,40 +1,22 @@
-"""The per-call LLM log (`llm_calls`, migration 004) and the cost summary `litextract costs` prints."""
+"""The per-call LLM log (`llm_calls`, migration 004): writing it, and the cost report `litextract costs` prints."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
+from litextract.records import LLMCall
 from litextract.store.queries import rows
 
 Row = dict[str, Any]
 
 
-@dataclass
-class Call:
-    """One chunk's request to the LLM: all its attempts, or the cache hit or budget skip that replaced them."""
-
-    paper_id: str
-    model: str
-    prompt_version: str
-    chunk: int
-    pages: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    latency_s: float = 0.0
-    attempts: int = 0
-    outcome: str = "ok"
-    error: str | None = None
-    cached: bool = False
-
-    @property
-    def retries(self) -> int:
-        return max(0, self.attempts - 1)
-
-
-def write_calls(con: duckdb.DuckDBPyConnection, run_id: int | None, calls: list[Call]) -> None:
+def write_calls(con: duckdb.DuckDBPyConnection, run_id: int | None, paper_id: str, calls: Sequence[LLMCall]) -> None:
+    """One `llm_calls` row per request of one paper's extraction, under the run it was part of."""
+    if not calls:
+        return
     con.executemany(
         "INSERT INTO llm_calls (run_id, paper_id, model, prompt_version, chunk, pages, prompt_tokens,"
         " completion_tokens, latency_s, attempts, retries, outcome, error, cached)"
@@ -42,7 +24,7 @@ def write_calls(con: duckdb.DuckDBPyConnection, run_id: int | None, calls: list[
         [
             [
                 run_id,
-                c.paper_id,
+                paper_id,
                 c.model,
                 c.prompt_version,
                 c.chunk,

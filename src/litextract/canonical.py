@@ -1,4 +1,4 @@
-"""Normalisation: dataset, backbone, metric, modality and task names mapped to their canonical forms.
+"""Canonical names: dataset, backbone, metric, modality and task names mapped to their vocabulary entries.
 
 A name is resolved in three steps (see docs/dedup.md):
 
@@ -21,14 +21,14 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from litextract.records import Extraction
-from litextract.vocab import KINDS, Entry, Kind, Vocabulary, key, vocabulary
+from litextract.text import key, numbers, words
+from litextract.vocab import KINDS, Entry, Kind, Vocabulary, vocabulary
 
 FUZZY_THRESHOLD = 95.0
 FUZZY_MIN_LENGTH = 8
 GENERIC_WORDS = frozenset(
     {"the", "dataset", "datasets", "data", "set", "database", "benchmark", "challenge", "cohort"}
 )
-_TOKEN = re.compile(r"[0-9]+|[a-z]+")
 _PLUS = re.compile(r"\+")
 
 
@@ -41,22 +41,12 @@ class Match:
     score: float
 
 
-def words(text: str) -> list[str]:
-    """Lower-case word and number tokens; letters and digits are split ("resnet50" -> resnet, 50)."""
-    return _TOKEN.findall(text.casefold())
-
-
-def numbers(text: str) -> tuple[str, ...]:
-    """The numbers in a name, in order, without leading zeros: they must agree for a fuzzy match."""
-    return tuple(str(int(n)) for n in re.findall(r"[0-9]+", text))
-
-
 def _fuzzy_form(text: str) -> str:
     return " ".join(sorted(w for w in words(text) if w not in GENERIC_WORDS))
 
 
 def _signature(text: str) -> tuple[tuple[str, ...], int]:
-    """What no match may change: the numbers and the count of '+' (UNet++ is not U-Net)."""
+    """What no match may change: the numbers (without leading zeros) and the count of '+' (UNet++ is not U-Net)."""
     return numbers(text), len(_PLUS.findall(text))
 
 
@@ -154,7 +144,7 @@ def canonical_backbone(resolver: Resolver, name: str | None) -> str | None:
     return resolver.canonical("backbone", name)
 
 
-def normalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = None) -> Extraction:
+def canonicalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = None) -> Extraction:
     """The extraction with every name the vocabulary knows (or nearly knows) replaced by its canonical form.
 
     Names without a safe match stay as written; a dataset keeps the spelling it was found under in `mention`.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from litextract.normalise import Resolver, normalise, with_aliases
+from litextract.canonical import Resolver, canonicalise, with_aliases
 from litextract.records import Dataset, Evidence, Extraction, Model, Result
 from litextract.vocab import Entry, Vocabulary, vocabulary
 
@@ -120,7 +120,7 @@ def test_a_rejected_mapping_is_not_made_again() -> None:
     assert r.resolve("dataset", "Medical Segmentation Decathalon Liver") is None
 
 
-def test_normalise_maps_every_name_in_an_extraction() -> None:
+def test_canonicalise_maps_every_name_in_an_extraction() -> None:
     extraction = Extraction(
         datasets=[Dataset(name="Kvasir SEG dataset", evidence=EV), Dataset(name="Clinic X", evidence=EV)],
         models=[Model(name="Ours", backbone="ResNet50", evidence=EV)],
@@ -136,7 +136,7 @@ def test_normalise_maps_every_name_in_an_extraction() -> None:
             )
         ],
     )
-    out = normalise(extraction, Resolver(small()))
+    out = canonicalise(extraction, Resolver(small()))
     assert [(d.name, d.mention) for d in out.datasets] == [
         ("Kvasir-SEG", "Kvasir SEG dataset"),
         ("Clinic X", "Clinic X"),

@@ -15,50 +15,16 @@ from typing import Any, Literal
 import duckdb
 from pydantic import TypeAdapter, ValidationError
 
+from litextract.records import StoredField, stored_fields
 from litextract.store import transaction
+from litextract.store.write import refresh_record_keys
 
 Kind = Literal["paper", "dataset", "model", "result"]
 TABLE = {"dataset": "datasets", "model": "models", "result": "results"}
 
-_STR, _INT, _FLOAT, _BOOL = str | None, int | None, float | None, bool | None
-LIST_TYPE = list[str]
-
-# The fields a reviewer may edit, per kind, with the type a new value must have.
-EDITABLE: dict[str, dict[str, Any]] = {
-    "paper": {
-        "title": _STR,
-        "authors": LIST_TYPE,
-        "year": _INT,
-        "venue": _STR,
-        "venue_type": _STR,
-        "doi": _STR,
-        "arxiv_id": _STR,
-        "uses_deep_learning": _BOOL,
-        "uses_medical_imaging": _BOOL,
-    },
-    "dataset": {
-        "name": str,
-        "modality": _STR,
-        "body_part": _STR,
-        "size_patients": _INT,
-        "size_scans": _INT,
-        "size_images": _INT,
-        "size_slices": _INT,
-        "size_text": _STR,
-        "tasks": LIST_TYPE,
-        "public": _BOOL,
-        "url": _STR,
-    },
-    "model": {"name": str, "backbone": _STR, "task": _STR, "proposed": bool, "pretrained": _STR},
-    "result": {
-        "model": str,
-        "backbone": _STR,
-        "dataset": _STR,
-        "metric": str,
-        "value": float,
-        "as_printed": _STR,
-        "split": _STR,
-    },
+# The fields a reviewer may edit, per kind, with the type a new value must have: the records' own (`records.Column`).
+EDITABLE: dict[str, dict[str, StoredField]] = {
+    kind: {f.name: f for f in stored_fields(kind) if f.column.edit} for kind in ("paper", *TABLE)
 }
 PAPER_FIELDS = tuple(EDITABLE["paper"])
 
@@ -101,12 +67,12 @@ def coerce(kind: str, changes: dict[str, Any]) -> dict[str, Any]:
             raise ReviewError(f"{kind} field {name!r} cannot be edited (editable: {', '.join(fields)})")
         if isinstance(value, str):
             value = value.strip()
-            if fields[name] is LIST_TYPE:
+            if fields[name].is_list:
                 value = [part.strip() for part in value.split(";") if part.strip()]
             elif value == "":
                 value = None
         try:
-            out[name] = TypeAdapter(fields[name]).validate_python(value)
+            out[name] = TypeAdapter(fields[name].type).validate_python(value)
         except ValidationError as exc:
             raise ReviewError(f"{kind} field {name!r}: {exc.errors()[0]['msg']} (got {value!r})") from exc
     return out
@@ -134,6 +100,7 @@ def _review_record(
             return  # the same decision again (a second click on a page not yet refreshed): nothing to write
         assignments = ", ".join(f"{name} = ?" for name in [*new, "review_status"])
         con.execute(f"UPDATE {table} SET {assignments} WHERE record_id = ?", [*new.values(), status, record_id])
+        refresh_record_keys(con, table, [record_id])
         before = {k: old[k] for k in new} | {"review_status": old["review_status"]}
         _audit(con, kind, record_id, old["paper_id"], action, before, {**new, "review_status": status}, reviewer)
 

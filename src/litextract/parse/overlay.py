@@ -1,4 +1,4 @@
-"""Merge a GROBID parse into a PyMuPDF parse of the same PDF.
+"""A GROBID parse laid over the PyMuPDF parse of the same PDF.
 
 Page text (what evidence is checked against) always comes from PyMuPDF. Header fields come from GROBID where
 it found them, else from PyMuPDF, and `field_sources` says which. Sections, figure captions and references
@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 from litextract.document import Document, Header, Section, Table
-from litextract.grounding import normalise
+from litextract.text import fold
 
 PARSER = "grobid+pymupdf"
 _NUMBER = re.compile(r"^[\dIVX.]+\s+")
 
 
-def merge(base: Document, grobid: Document) -> Document:
+def overlay(base: Document, grobid: Document) -> Document:
     """`base` (PyMuPDF) completed and corrected by `grobid` (from TEI); neither input is changed."""
     header: dict[str, object] = {}
     sources = {k: v for k, v in base.field_sources.items() if k not in Header.model_fields}
@@ -27,7 +27,7 @@ def merge(base: Document, grobid: Document) -> Document:
             header[name], sources[name] = ours, "grobid"
         elif theirs:
             header[name], sources[name] = theirs, base.field_sources.get(name, base.parser)
-    texts = [normalise(p.text) for p in base.pages]
+    texts = [fold(p.text) for p in base.pages]
     return base.model_copy(
         update={
             "header": Header.model_validate(header),
@@ -43,11 +43,11 @@ def merge(base: Document, grobid: Document) -> Document:
 
 
 def find_page(needles: list[str], texts: list[str], start: int = 1) -> int:
-    """The first page (1-based; from `start` on, then from the beginning) whose normalised text holds one of
+    """The first page (1-based; from `start` on, then from the beginning) whose folded text holds one of
     the `needles` (tried in order, each cut to 80 characters); 0 when none is found."""
     order = list(range(max(start, 1), len(texts) + 1)) + list(range(1, min(start, len(texts) + 1)))
     for needle in needles:
-        key = normalise(needle)[:80]
+        key = fold(needle)[:80]
         if len(key) >= 4:
             page = next((n for n in order if key in texts[n - 1]), 0)
             if page:
