@@ -32,6 +32,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from toml_out import runs, toml
 
@@ -307,14 +308,19 @@ def _wheel(packages: Path, prefix: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(found[-1])
 
 
-def medmnist(packages: Path) -> list[Dataset]:
-    with _wheel(packages, "medmnist") as whl:
-        tree = ast.parse(whl.read("medmnist/info.py").decode("utf-8"))
-    info = next(
+def _constant(packages: Path, wheel: str, module: str, name: str) -> Any:
+    """The literal value of a module-level constant in a downloaded wheel (read, not imported)."""
+    with _wheel(packages, wheel) as whl:
+        tree = ast.parse(whl.read(module).decode("utf-8"))
+    return next(
         ast.literal_eval(node.value)
         for node in tree.body
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "INFO" for t in node.targets)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == name for t in node.targets)
     )
+
+
+def medmnist(packages: Path) -> list[Dataset]:
+    info = _constant(packages, "medmnist", "medmnist/info.py", "INFO")
     out = []
     for item in info.values():
         name = item["python_class"]
@@ -382,13 +388,7 @@ def idc(packages: Path) -> list[Dataset]:
 
 def natural(packages: Path) -> list[Dataset]:
     """The general-domain datasets torchvision's registry lists (`TORCHVISION_NAMES` of its `__all__`)."""
-    with _wheel(packages, "torchvision") as whl:
-        tree = ast.parse(whl.read("torchvision/datasets/__init__.py").decode("utf-8"))
-    listed = next(
-        ast.literal_eval(node.value)
-        for node in tree.body
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets)
-    )
+    listed = _constant(packages, "torchvision", "torchvision/datasets/__init__.py", "__all__")
     return [
         Dataset(name=TORCHVISION_NAMES[c][0], aliases=TORCHVISION_NAMES[c][1:], source=TORCHVISION,
                 extra={"domain": "natural"})
