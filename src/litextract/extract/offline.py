@@ -65,7 +65,18 @@ class OfflineExtractor:
         from_tables, labels = table_results(doc.tables, ctx)
         results = _unique_results(from_tables, sentence_results(sents, ctx))
         rows = labels + [(r.model, r.evidence.page, r.evidence.quote) for r in from_tables]  # kept rows: models too
-        models = find_models(title, sents, body, vocab, list(dict.fromkeys(rows)), task, self.name, doc.tables, named)
+        models = find_models(
+            title,
+            sents,
+            body,
+            vocab,
+            list(dict.fromkeys(rows)),
+            task,
+            self.name,
+            doc.tables,
+            named,
+            [n for d in datasets for n in (d.name, d.mention) if n],
+        )
         if task:
             for d in datasets:
                 if task in d.tasks:

@@ -67,6 +67,21 @@ _DESCRIPTIVE = frozenset(
     multi-organ organ organs dental oral head neck spine"""
     )
 )
+# bibliographic databases a review searches: never a dataset of images
+_BIBLIOGRAPHIC = (
+    "sciencedirect",
+    "pubmed",
+    "scopus",
+    "xplore",
+    "google scholar",
+    "medline",
+    "embase",
+    "web of science",
+    "digital library",
+    "springerlink",
+    "cochrane",
+)
+_COUNTED = re.compile(r"\d+-[a-z]+")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "these", "that", "those", "our", "their", "its", "each", "every"})
 _REPOSITORY_WORDS = frozenset({"repository", "bank", "library", "portal", "website", "hub", "platform"})
 _ADJECTIVE_ENDINGS = ("-like", "-based", "-style", "-wise", "-level", "-specific", "-derived")
@@ -166,14 +181,14 @@ def _strip(words: list[str]) -> list[str]:
         or (_NUMBER_TOKEN.fullmatch(words[0]) and not _YEAR.fullmatch(words[0]))
     ):
         words = words[1:]
-    while words and words[-1].casefold() in _CONNECTORS:
-        words = words[:-1]
+    while words and (words[-1].casefold() in _CONNECTORS or words[-1].endswith("-")):
+        words = words[:-1]  # "Cross-" before a line break: half a word
     return words
 
 
 def _name_word(token: str) -> bool:
-    if not token or token.casefold().rstrip("0123456789").endswith(_ADJECTIVE_ENDINGS):
-        return False
+    if not token or token.casefold().rstrip("0123456789").endswith(_ADJECTIVE_ENDINGS) or _COUNTED.fullmatch(token):
+        return False  # "MNIST-like", "28-patient": words that describe, not names
     return token[0].isupper() or token[0].isdigit() or any(c.isupper() for c in token[1:])
 
 
@@ -201,7 +216,7 @@ def _before_dataset_word(text: str) -> list[OpenName]:
             continue  # "Data Acquisition Datasets ...": a heading's words, the generic one stripped
         challenge = m.group(1).casefold() == "challenge"
         core = words if challenge else _strip_descriptive(words)
-        if not core or any(w.casefold() in _REPOSITORY_WORDS for w in core):
+        if not core or any(w.casefold() in _REPOSITORY_WORDS for w in core) or is_repository(" ".join(core)):
             continue
         first = next(t for t in run if t.group(0) == core[0])
         start = first.start()
@@ -236,6 +251,12 @@ def proper(name: str, lower_words: set[str]) -> bool:
         if w[:1].isupper() and w.casefold() not in lower_words and w.casefold() not in _GENERIC:
             return True
     return False
+
+
+def is_repository(name: str) -> bool:
+    """A place that holds many datasets or papers ("Kaggle", "PhysioNet", "IEEE Xplore", "PubMed"), not one."""
+    folded = name.casefold()
+    return folded in _REPOSITORIES or any(w in folded for w in _BIBLIOGRAPHIC)
 
 
 def weak(name: str) -> bool:

@@ -27,6 +27,7 @@ from litextract.document import Table
 from litextract.extract.offline_dataset_names import (
     OpenName,
     acronym_definitions,
+    is_repository,
     open_names,
     proper,
     weak,
@@ -153,7 +154,7 @@ def find_datasets(
     lower_words = set(_LOWER_WORD.findall(" ".join(s.text for s in sents)))
     for i, s in enumerate(sents):
         for n in open_names(s.text):
-            if n.name and not n.url and not proper(n.name, lower_words):
+            if n.name and not n.url and (not proper(n.name, lower_words) or is_repository(n.name)):
                 continue
             inside = [(a, b) for a, b in spans.get(i, []) if a < n.end and n.start < b]
             if inside:  # the vocabulary named it: keep what the form adds (a long form, a URL)

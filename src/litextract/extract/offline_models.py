@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from litextract.document import Table
+from litextract.extract.offline_dataset_names import is_repository
 from litextract.extract.offline_text import (
     CITATION,
     FIRST_PERSON,
@@ -113,6 +114,7 @@ _NOT_A_NAME = re.compile(
     r"Dice|DSC|HD|IoU|AUC|MSD|DICOM|NIfTI|NIFTI|PACS|RGB|HU|API|GUI|CPU|RAM|SGD|Adam|ReLU|RELU)$"
 )
 # labels of table rows that are settings, not models
+_LOWER_WORD = re.compile(r"\b[a-z][a-z\-]+\b")
 _SUMMARY = re.compile(r"(?:average|mean|overall|total|std|median|sum)\b", re.I)  # a summary row, not a model
 _SETTING = re.compile(r"\bepochs?\b|\blr\b|learning rate|batch|^\s*[+−\-–]|^[\d\s.,%×x/()+\-–]+$", re.I)
 TASK_WORDS = {
@@ -213,6 +215,20 @@ def reads_as_model(name: str) -> bool:
     return not (name[:1].islower() and len(words) >= 3)
 
 
+def _names_a_model(name: str, vocab: Vocabulary, lower_words: set[str], datasets: set[str]) -> bool:
+    """A table row label that names a model: it reads as one (`reads_as_model`), is not the paper itself ("Proposed
+    method"), a dataset, a repository ("Kaggle"), a metric and its value ("Dice 80"), nor one ordinary word (one
+    the paper also writes in lower case: "Original", "Lesion", "complex") unless an architecture."""
+    if not reads_as_model(name) or _SELF_REFERENCE.match(name) or key(name) in datasets or _is_dataset(name, vocab):
+        return False
+    words = name.split()
+    if is_repository(name) or (len(words) > 1 and vocab.lookup("metric", words[0]) and re.search(r"\d", name)):
+        return False
+    if len(words) == 1 and name.isalpha() and (name.islower() or name[1:].islower()):
+        return vocab.lookup("backbone", name) is not None or name.casefold() not in lower_words
+    return True
+
+
 def find_models(
     title: str,
     sents: list[Sentence],
@@ -223,9 +239,11 @@ def find_models(
     source: str,
     tables: list[Table] | None = None,
     named: list[str] | None = None,
+    datasets: list[str] | None = None,
 ) -> list[Model]:
     """The own model(s) with their backbone, the compared table rows, and architectures the paper works with
-    (`named`: the paper's own names, `own_names`, when the caller has them)."""
+    (`named`: the paper's own names, `own_names`, when the caller has them; `datasets`: the names of the datasets
+    the paper names, which its table rows may be labelled with)."""
     finder = vocab.finder("backbone")
     pretrained = _pretrained(body)
     own_text = [s for s in sents if not (s.related or s.section == "back" or about_others(s.text))]
@@ -272,7 +290,9 @@ def find_models(
     if not named:
         for name, backbone, s, m in _trained(title, mentions, own_text, vocab):
             add(name, backbone, True, {"page": s.page, "quote": window(s, m.start, m.end), "source": source}, name)
-    variants = set(own_rows(tables or [], named=named))
+    lower_words = set(_LOWER_WORD.findall(body))
+    not_models = {key(d) for d in datasets or []}
+    variants = {v for v in own_rows(tables or [], named=named) if _names_a_model(v, vocab, lower_words, not_models)}
     for t in tables or []:
         for label in row_labels(t):
             name = model_name(label)
@@ -281,7 +301,7 @@ def find_models(
                 add(name, name_backbone(name, vocab, body) or main_backbone, True, evidence)
     for label, page, quote in table_labels:
         name = model_name(label)
-        if not reads_as_model(name) or _is_dataset(name, vocab) or any(p in name for p in named):
+        if any(p in name for p in named) or not _names_a_model(name, vocab, lower_words, not_models):
             continue
         own = name in variants or (not named and not CITATION.search(label))
         # the paper's word on a baseline's backbone, unless its name is an architecture itself (a named model built
