@@ -17,6 +17,7 @@ from litextract.extract.offline_results import Context, sentence_results, table_
 from litextract.extract.offline_screening import screen
 from litextract.extract.offline_text import abstract_end, dropping, reference_list, sentences
 from litextract.records import Extraction, Result
+from litextract.text import key
 from litextract.vocab import vocabulary
 
 
@@ -59,7 +60,8 @@ class OfflineExtractor:
         title = paper.title or ""
         abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
         task = paper_task(title, abstract)
-        named = own_names(title, sents, body)
+        dataset_keys = {key(n) for d in datasets for n in (d.name, d.mention) if n}
+        named = [n for n in own_names(title, sents, body) if key(n) not in dataset_keys]  # "CBIS-DDSM: ..." a dataset
         proposed = proposed_names(title, sents, body, doc.tables, named)
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
         from_tables, labels = table_results(doc.tables, ctx)

@@ -154,7 +154,8 @@ def own_names(title: str, sents: list[Sentence], body: str) -> list[str]:
     """The names the paper defines for its own model (title prefix, first-person definitions), best first."""
     candidates: Counter[str] = Counter()
     prefix = re.match(r"^\s*([A-Za-z][\w\-+]*(?:\s[\w\-+]+)?)\s*:", title or "")
-    if prefix and re.search(r"[A-Z].*[A-Z]|[a-z][A-Z]|-", prefix.group(1)) and len(prefix.group(1)) <= 25:
+    name_like = prefix and re.search(r"[A-Z].*[A-Z]|[a-z][A-Z]|-", prefix.group(1)) and len(prefix.group(1)) <= 25
+    if prefix and name_like and vocabulary().lookup("dataset", prefix.group(1)) is None:  # "CBIS-DDSM: a dataset"
         candidates[prefix.group(1)] += 100
     for s in sents:
         lowered = s.text.lower()
@@ -174,7 +175,8 @@ def own_names(title: str, sents: list[Sentence], body: str) -> list[str]:
 
 def _candidate(candidates: Counter[str], found: str) -> None:
     name = found.rstrip("-+")
-    if len(name) >= 3 and re.search(r"[A-Z].*[A-Z]|\d", name) and not _NOT_A_NAME.match(name):
+    name_like = len(name) >= 3 and re.search(r"[A-Z].*[A-Z]|\d", name) and not _NOT_A_NAME.match(name)
+    if name_like and vocabulary().lookup("dataset", name) is None:  # "we introduce ... (CBIS-DDSM)": a dataset
         candidates[name] += 10
 
 
