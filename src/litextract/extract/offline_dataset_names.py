@@ -90,6 +90,10 @@ _NUMBER_TOKEN = re.compile(r"[\d.,]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIMENSION = re.compile(r"[234]D", re.I)
 _CONNECTORS = frozenset({"of", "and", "for", "&", "in", "the", "de", "from"})
+_APPOSITIVE = re.compile(
+    r"\b([A-Z][\w\-]*[A-Za-z0-9])\s*(?:\[[^\]]{1,20}\])?,\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,5}?"
+    r"(?:datasets?|database|benchmark|collection|cohort)\b"
+)
 _LIST_HEAD = re.compile(
     r"\b(?:datasets|data sets|benchmarks|databases|cohorts|collections)\b[^.;]{0,50}?"
     r"(?::|\bincluding\b|\bsuch as\b|\bnamely\b|\bi\.e\.,?|\be\.g\.,?|\bviz\.)\s+"
@@ -136,6 +140,8 @@ def open_names(text: str) -> list[OpenName]:
         out += _listed(text)
     if "(" in text:
         out += _acronyms(text)
+    if ", " in text:
+        out += _appositive(text)
     if "://" in text or "http" in lowered:
         out += _urls(text)
     seen: set[tuple[int, int]] = set()
@@ -333,6 +339,16 @@ def _items(text: str, at: int, stop: int | None = None) -> list[OpenName]:
         if text.startswith("and ", pos):
             pos += 4
     return out if len(out) >= 2 else []
+
+
+def _appositive(text: str) -> list[OpenName]:
+    """ "CholecT50, a large endoscopic dataset for ...": a name set off before what it is."""
+    out = []
+    for m in _APPOSITIVE.finditer(text):
+        name = m.group(1)
+        if sum(c.isupper() for c in name) >= 2 or any(c.isdigit() for c in name):
+            out.append(OpenName(name, m.start(1), m.end(1)))
+    return out
 
 
 def _acronyms(text: str) -> list[OpenName]:
