@@ -124,7 +124,9 @@ def _handler(state: FakeGrobid) -> type[BaseHTTPRequestHandler]:
 
 def _multipart(ctype: str, body: bytes) -> tuple[dict[str, list[str]], bytes | None]:
     """The text fields and the `input` file of a multipart/form-data body."""
-    message = email.message_from_bytes(f"Content-Type: {ctype}\r\n\r\n".encode() + body, policy=email.policy.HTTP)
+    message = email.message_from_bytes(
+        f"Content-Type: {ctype}\r\n\r\n".encode() + body, policy=email.policy.HTTP
+    )
     fields: dict[str, list[str]] = {}
     pdf = None
     for part in message.iter_parts():  # type: ignore[attr-defined]
@@ -186,12 +188,9 @@ def make_tei(
 
     e = escape
     author_xml = "".join(
-        f'<author><persName><forename type="first">{e(first)}</forename><surname>{e(last)}</surname></persName>'
-        + (
-            f'<affiliation key="aff0"><orgName type="institution">{e(affiliation)}</orgName></affiliation>'
-            if affiliation
-            else ""
-        )
+        f"<author><persName><forename type=\"first\">{e(first)}</forename><surname>{e(last)}</surname></persName>"
+        + (f'<affiliation key="aff0"><orgName type="institution">{e(affiliation)}</orgName></affiliation>'
+           if affiliation else "")
         + "</author>"
         for first, last in authors
     )

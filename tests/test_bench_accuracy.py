@@ -59,12 +59,8 @@ def test_a_sources_file_without_the_sentence_is_refused(tmp_path: Path) -> None:
 
 
 def test_it_skips_with_a_message_without_the_shared_data(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--shared", str(tmp_path / "absent")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = subprocess.run([sys.executable, str(SCRIPT), "--shared", str(tmp_path / "absent")],
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("skipped: the shared data is not here")
 
 
@@ -72,16 +68,10 @@ def test_compare_prints_before_and_after(capsys: pytest.CaptureFixture[str]) -> 
     module = bench()
     gold = {label: 0.5 for label, _ in module.GOLD_ROWS}
     sota = {key: 0.25 for _, key in module.SOTA_ROWS} | {"papers_without_result": 38}
-    after = {
-        "commit": "b",
-        "date": "2026-02-03T00:00:00",
-        "seconds": 1.0,
-        "rule": "r",
-        "n_gold": {"all": 2},
-        "sota_papers": 3,
-        "sota_in_tex": 4,
-        "summary": {"gold": {"all": gold | {"datasets F1": 0.75}}, "sota": sota | {"papers_without_result": 30}},
-    }
+    after = {"commit": "b", "date": "2026-02-03T00:00:00", "seconds": 1.0, "rule": "r",
+             "n_gold": {"all": 2}, "sota_papers": 3, "sota_in_tex": 4,
+             "summary": {"gold": {"all": gold | {"datasets F1": 0.75}},
+                         "sota": sota | {"papers_without_result": 30}}}
     before = json.loads(json.dumps(after))
     before["summary"] = {"gold": {"all": gold}, "sota": sota}
     module.show(after, before)

@@ -23,7 +23,7 @@ from conftest import PAPER_PAGES, free_port, paper_db, running_server, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
-PASSWORD = 'pä55 wörd\\with"quotes'
+PASSWORD = "pä55 wörd\\with\"quotes"
 
 
 def listening_addresses(port: int) -> set[str]:

@@ -48,15 +48,9 @@ def gold(**overrides: Any) -> Gold:
         "uses_deep_learning": True,
         "uses_medical_imaging": True,
         "datasets": [
-            {
-                "name": "NIH Pancreas-CT",
-                "aliases": ["NIH pancreas collection"],
-                "modality": "CT",
-                "tasks": ["classification"],
-                "body_part": "pancreas",
-                "size": {"patients": 82, "scans": 82},
-                "url": "https://doi.org/10.7937/K9/TCIA.2016.tNB1kqBU",
-            },
+            {"name": "NIH Pancreas-CT", "aliases": ["NIH pancreas collection"], "modality": "CT",
+             "tasks": ["classification"], "body_part": "pancreas", "size": {"patients": 82, "scans": 82},
+             "url": "https://doi.org/10.7937/K9/TCIA.2016.tNB1kqBU"},
             {"name": "MSD Pancreas", "aliases": [], "modality": "CT", "tasks": ["classification"]},
         ],
         "models": [
@@ -67,13 +61,8 @@ def gold(**overrides: Any) -> Gold:
             {"model": "PancNet", "dataset": "MSD Pancreas", "metric": "accuracy", "value": 0.942, "split": "test"},
             {"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971, "split": "test"},
             {"model": "VGG16", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.934},
-            {
-                "model": "PancNet",
-                "dataset": "NIH Pancreas-CT",
-                "metric": "dice",
-                "value": 0.837,
-                "split": "cross-validation",
-            },
+            {"model": "PancNet", "dataset": "NIH Pancreas-CT", "metric": "dice", "value": 0.837,
+             "split": "cross-validation"},
         ],
     }
     return Gold.model_validate({**data, **overrides})
@@ -88,21 +77,11 @@ def perfect() -> Extracted:
         doi="https://doi.org/10.5555/jai.2023.1",
         uses_deep_learning=True,
         uses_medical_imaging=True,
-        datasets=[
-            ExtractedDataset(
-                "Pancreas-CT",
-                "computed tomography",
-                ["classification"],
-                "Pancreas",
-                "http://dx.doi.org/10.7937/k9/tcia.2016.tnb1kqbu/",
-                {"patients": 82},
-            ),
-            ExtractedDataset("MSD Task07", "CT", ["diagnosis"]),
-        ],
-        models=[
-            ExtractedModel("PancNet", "ResNet50", "classification", proposed=True),
-            ExtractedModel("VGG-16", "VGG16", None),
-        ],
+        datasets=[ExtractedDataset("Pancreas-CT", "computed tomography", ["classification"], "Pancreas",
+                                   "http://dx.doi.org/10.7937/k9/tcia.2016.tnb1kqbu/", {"patients": 82}),
+                  ExtractedDataset("MSD Task07", "CT", ["diagnosis"])],
+        models=[ExtractedModel("PancNet", "ResNet50", "classification", proposed=True),
+                ExtractedModel("VGG-16", "VGG16", None)],
         results=[
             ExtractedResult("PancNet", "MSD Pancreas", "acc", 0.942, "test"),
             ExtractedResult("PancNet", "MSD Pancreas", "AUROC", 0.9712, "Test"),
@@ -124,13 +103,8 @@ def test_a_perfect_extraction_in_other_spellings_scores_full_marks() -> None:
     assert all(s.correct.values()), s.correct
     # own backbone 1 (PancNet); NIH Pancreas-CT's modality, body part, size and URL; three results with a split
     assert {f: (t.right, t.total) for f, t in s.items.items()} == {
-        "own_backbone": (1, 1),
-        "dataset_modality": (2, 2),
-        "dataset_body_part": (1, 1),
-        "dataset_size": (1, 1),
-        "dataset_url": (1, 1),
-        "result_split": (3, 3),
-    }
+        "own_backbone": (1, 1), "dataset_modality": (2, 2), "dataset_body_part": (1, 1), "dataset_size": (1, 1),
+        "dataset_url": (1, 1), "result_split": (3, 3)}
 
 
 def test_a_similar_but_different_dataset_does_not_match() -> None:
@@ -142,10 +116,8 @@ def test_a_similar_but_different_dataset_does_not_match() -> None:
     assert not s.correct["modality"]
 
 
-@pytest.mark.parametrize(
-    ("gold_name", "extracted"),
-    [("BraTS 2021", "BraTS 2020"), ("BraTS 2021", "BraTS"), ("ISIC 2019", "ISIC 2018"), ("Camelyon16", "Camelyon17")],
-)
+@pytest.mark.parametrize(("gold_name", "extracted"), [("BraTS 2021", "BraTS 2020"), ("BraTS 2021", "BraTS"),
+                                                      ("ISIC 2019", "ISIC 2018"), ("Camelyon16", "Camelyon17")])
 def test_another_edition_of_a_dataset_does_not_match(gold_name: str, extracted: str) -> None:
     g = gold(datasets=[{"name": gold_name}], results=[])
     s = score(Extracted(datasets=[ExtractedDataset(extracted)]), g)
@@ -194,14 +166,8 @@ def test_a_result_matches_on_canonical_metric_and_value(metric: str, value: floa
 
 @pytest.mark.parametrize(
     ("gold_metric", "extracted_metric", "matches"),
-    [
-        ("dice", "iou", False),
-        ("dice", "Jaccard", False),
-        ("hd95", "hd", False),
-        ("hd", "Hausdorff distance", True),
-        ("hd95", "95% Hausdorff distance", True),
-        ("dice", "Dice similarity coefficient", True),
-    ],
+    [("dice", "iou", False), ("dice", "Jaccard", False), ("hd95", "hd", False), ("hd", "Hausdorff distance", True),
+     ("hd95", "95% Hausdorff distance", True), ("dice", "Dice similarity coefficient", True)],
 )
 def test_segmentation_metrics_are_not_interchangeable(gold_metric: str, extracted_metric: str, matches: bool) -> None:
     g = gold(results=[{"model": "PancNet", "dataset": "MSD Pancreas", "metric": gold_metric, "value": 0.8}])
@@ -210,21 +176,15 @@ def test_segmentation_metrics_are_not_interchangeable(gold_metric: str, extracte
 
 
 def test_a_result_on_the_wrong_dataset_does_not_match_when_the_paper_has_several() -> None:
-    ex = Extracted(
-        results=[
-            ExtractedResult("PancNet", "NIH Pancreas-CT", "accuracy", 0.942),
-            ExtractedResult("PancNet", None, "auc", 0.971),
-        ]
-    )
+    ex = Extracted(results=[ExtractedResult("PancNet", "NIH Pancreas-CT", "accuracy", 0.942),
+                            ExtractedResult("PancNet", None, "auc", 0.971)])
     s = score(ex)
     assert s.counts["results"].tp == 0 and s.counts["results"].fp == 2
 
 
 def test_a_single_dataset_paper_does_not_need_the_result_dataset() -> None:
-    g = gold(
-        datasets=[{"name": "MSD Pancreas"}],
-        results=[{"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971}],
-    )
+    g = gold(datasets=[{"name": "MSD Pancreas"}],
+             results=[{"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971}])
     s = score(Extracted(results=[ExtractedResult("Ours", None, "auc", 0.971)]), g)
     assert s.counts["results"].tp == 1
     assert s.counts["results_with_model"].tp == 0  # the stricter field also wants the model's name
@@ -358,21 +318,17 @@ def test_review_decisions_count(tmp_path: Path, settings: Settings) -> None:
 
 
 def test_own_model_backbone_needs_a_proposed_model_on_that_backbone() -> None:
-    g = gold(
-        models=[
-            {"name": "PancNet", "backbone": "ResNet-50", "proposed": True},
-            {"name": "PancNet-L", "backbone": "DenseNet-121", "proposed": True},
-            {"name": "PancNet-S", "backbone": None, "proposed": True},  # no backbone: not scored
-            {"name": "VGG16", "backbone": "VGG16", "proposed": False},  # a baseline: not scored
-        ]
-    )
-    ex = Extracted(
-        models=[
-            ExtractedModel("Ours", "resnet50", proposed=True),  # right: the name does not matter, the backbone does
-            ExtractedModel("DenseNet-121", "DenseNet-121", proposed=False),  # right backbone, but not proposed
-            ExtractedModel("VGG16", "VGG16", proposed=True),  # a proposed model on a baseline's backbone
-        ]
-    )
+    g = gold(models=[
+        {"name": "PancNet", "backbone": "ResNet-50", "proposed": True},
+        {"name": "PancNet-L", "backbone": "DenseNet-121", "proposed": True},
+        {"name": "PancNet-S", "backbone": None, "proposed": True},  # no backbone: not scored
+        {"name": "VGG16", "backbone": "VGG16", "proposed": False},  # a baseline: not scored
+    ])
+    ex = Extracted(models=[
+        ExtractedModel("Ours", "resnet50", proposed=True),  # right: the name does not matter, the backbone does
+        ExtractedModel("DenseNet-121", "DenseNet-121", proposed=False),  # right backbone, but not proposed
+        ExtractedModel("VGG16", "VGG16", proposed=True),  # a proposed model on a baseline's backbone
+    ])
     s = score(ex, g)
     assert (s.items["own_backbone"].right, s.items["own_backbone"].total) == (1, 2)
     assert s.missed["own_backbone"] == ["PancNet-L: DenseNet-121"]
@@ -390,59 +346,34 @@ def test_screening_flags_are_right_only_together() -> None:
 
 
 def test_modalities_are_scored_as_the_papers_set() -> None:
-    g = gold(
-        datasets=[
-            {"name": "A", "modality": "CT"},
-            {"name": "B", "modality": "computed tomography"},
-            {"name": "C", "modality": "MRI"},
-        ],
-        results=[],
-    )
+    g = gold(datasets=[{"name": "A", "modality": "CT"}, {"name": "B", "modality": "computed tomography"},
+                       {"name": "C", "modality": "MRI"}], results=[])
     ex = Extracted(datasets=[ExtractedDataset("X", "CT"), ExtractedDataset("Y", "X-ray"), ExtractedDataset("Z")])
     c = score(ex, g).counts["modalities"]
     assert (c.tp, c.fp, c.fn) == (1, 1, 1)  # {CT, MRI} against {CT, X-ray}
 
 
 def test_attributes_of_matched_datasets() -> None:
-    g = gold(
-        datasets=[
-            {
-                "name": "LIDC-IDRI",
-                "modality": "CT",
-                "body_part": "lung (nodules)",
-                "size": {"patients": 1010, "scans": 1018},
-            },
-            {
-                "name": "DRIVE",
-                "modality": "fundus",
-                "body_part": "retina",
-                "size": {"images": 40},
-                "url": "https://drive.grand-challenge.org/",
-            },
-            {"name": "STARE", "modality": "fundus", "body_part": "retina", "size": {"images": 20}},
-            {"name": "CHASE_DB1", "modality": "fundus"},  # not extracted: none of its attributes are scored
-        ],
-        results=[],
-    )
-    ex = Extracted(
-        datasets=[
-            ExtractedDataset("LIDC-IDRI", "CT", body_part="Lung", size={"scans": 1018, "images": 244527}),
-            ExtractedDataset(
-                "DRIVE", "fundus", body_part="eye", url="http://www.drive.grand-challenge.org", size={"images": 40}
-            ),
-            ExtractedDataset("STARE", "OCT", body_part="retina (vessels)", size={"images": 400}),
-        ]
-    )
+    g = gold(datasets=[
+        {"name": "LIDC-IDRI", "modality": "CT", "body_part": "lung (nodules)", "size": {"patients": 1010,
+                                                                                       "scans": 1018}},
+        {"name": "DRIVE", "modality": "fundus", "body_part": "retina", "size": {"images": 40},
+         "url": "https://drive.grand-challenge.org/"},
+        {"name": "STARE", "modality": "fundus", "body_part": "retina", "size": {"images": 20}},
+        {"name": "CHASE_DB1", "modality": "fundus"},  # not extracted: none of its attributes are scored
+    ], results=[])
+    ex = Extracted(datasets=[
+        ExtractedDataset("LIDC-IDRI", "CT", body_part="Lung", size={"scans": 1018, "images": 244527}),
+        ExtractedDataset("DRIVE", "fundus", body_part="eye", url="http://www.drive.grand-challenge.org",
+                         size={"images": 40}),
+        ExtractedDataset("STARE", "OCT", body_part="retina (vessels)", size={"images": 400}),
+    ])
     s = score(ex, g)
     tallies = {f: (t.right, t.total) for f, t in s.items.items() if f.startswith("dataset_")}
     # modality 2/3 (STARE wrong); body part 2/3 (DRIVE's "eye" is not "retina"); size 2/3: LIDC's scans agree
     # (its images are not in the gold), DRIVE agrees, STARE's 400 images contradict 20; URL 1/1
-    assert tallies == {
-        "dataset_modality": (2, 3),
-        "dataset_body_part": (2, 3),
-        "dataset_size": (2, 3),
-        "dataset_url": (1, 1),
-    }
+    assert tallies == {"dataset_modality": (2, 3), "dataset_body_part": (2, 3), "dataset_size": (2, 3),
+                       "dataset_url": (1, 1)}
     assert s.missed["dataset_body_part"] == ["DRIVE: retina (extracted eye)"]
 
 
@@ -454,15 +385,13 @@ def test_size_agrees_only_on_a_shared_unit_without_contradiction() -> None:
 
 
 def test_split_is_scored_on_matched_results_whose_gold_has_one() -> None:
-    ex = Extracted(
-        results=[
-            ExtractedResult("PancNet", "MSD Pancreas", "accuracy", 0.942, "test"),  # right
-            ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, "validation"),  # wrong split
-            ExtractedResult("VGG16", "MSD Pancreas", "auc", 0.934, "test"),  # gold has no split: not scored
-            ExtractedResult("PancNet", "NIH Pancreas-CT", "dice", 0.837),  # no split extracted: wrong
-            ExtractedResult("PancNet", "NIH Pancreas-CT", "dice", 0.9, "test"),  # unmatched: not scored
-        ]
-    )
+    ex = Extracted(results=[
+        ExtractedResult("PancNet", "MSD Pancreas", "accuracy", 0.942, "test"),  # right
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, "validation"),  # wrong split
+        ExtractedResult("VGG16", "MSD Pancreas", "auc", 0.934, "test"),  # gold has no split: not scored
+        ExtractedResult("PancNet", "NIH Pancreas-CT", "dice", 0.837),  # no split extracted: wrong
+        ExtractedResult("PancNet", "NIH Pancreas-CT", "dice", 0.9, "test"),  # unmatched: not scored
+    ])
     s = score(ex)
     assert (s.items["result_split"].right, s.items["result_split"].total) == (1, 3)
     assert s.missed["result_split"][0] == "PancNet | MSD Pancreas | auc = 0.971: split test (extracted validation)"
@@ -485,9 +414,8 @@ def test_groups_score_their_papers_apart(tmp_path: Path) -> None:
     assert data["fields"]["own_backbone"] == {"correct": 1, "total": 2, "accuracy": 0.5}
 
 
-def test_eval_groups_and_per_paper_at_80_columns(
-    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_eval_groups_and_per_paper_at_80_columns(tmp_path: Path, settings: Settings,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli.console, "width", 80)
     _ingest([CORPUS], settings.db)
     names = sorted(p.name for p in gold_files(CORPUS))

@@ -177,7 +177,9 @@ def test_ingest_records_a_grobid_fallback_and_keeps_the_file(
     assert parser == ("pymupdf",)
 
 
-def test_cli_ingest_stores_grobid_header_of_real_papers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_ingest_stores_grobid_header_of_real_papers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = SHARED / "grobid-tei"
     if not folder.exists():
         pytest.skip(f"{folder} not present (the shared real-paper data is optional)")
@@ -213,9 +215,7 @@ def test_cli_ingest_stores_grobid_header_of_real_papers(tmp_path: Path, monkeypa
 
 def test_grobid_status_for_doctor(settings: Settings, server: FakeGrobid) -> None:
     assert grobid_status(grobid_settings(settings, server.url)) == (
-        "GROBID",
-        True,
-        f"{server.url} is alive, version 0.8.2 test",
+        "GROBID", True, f"{server.url} is alive, version 0.8.2 test"
     )
     name, ok, detail = grobid_status(grobid_settings(settings, closed_port_url()))
     assert (name, ok) == ("GROBID", False) and "not reachable" in detail

@@ -391,7 +391,7 @@ def csv_rows(text: str) -> list[list[str]]:
 
 def test_csv_cells_that_start_a_formula_are_escaped_and_numbers_kept() -> None:
     row = {
-        "formula": '=HYPERLINK("http://x")',
+        "formula": "=HYPERLINK(\"http://x\")",
         "plus": "+cmd",
         "minus": "-2+3",
         "at": "@SUM(A1)",
@@ -409,7 +409,7 @@ def test_csv_cells_that_start_a_formula_are_escaped_and_numbers_kept() -> None:
     header, cells = csv_rows(out.getvalue())
     got = dict(zip(header, cells, strict=True))
     assert got == {
-        "formula": '\'=HYPERLINK("http://x")',
+        "formula": "'=HYPERLINK(\"http://x\")",
         "plus": "'+cmd",
         "minus": "'-2+3",
         "at": "'@SUM(A1)",

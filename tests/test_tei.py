@@ -90,37 +90,22 @@ def test_bad_tei_is_a_one_line_error(tei: bytes, reason: str) -> None:
 REAL = {
     "selfaudit_peft_ly2026": (
         "Self-Auditing Parameter-Efficient Fine-Tuning for Few-Shot 3D Medical Image Segmentation",
-        None,
-        "2603.05822",
-        2026,
-        None,
-        ["Son Thai Ly", "Hien V. Nguyen"],
+        None, "2603.05822", 2026, None, ["Son Thai Ly", "Hien V. Nguyen"],
     ),
     "wagner_lukyanenko_pare2022_ai_literature_reviews": (
         "Artificial intelligence and the conduct of literature reviews",
-        "10.1177/02683962211048201",
-        None,
-        None,
-        None,
-        ["Gerit Wagner", "Roman Lukyanenko", "Guy Paré"],
+        "10.1177/02683962211048201", None, None, None, ["Gerit Wagner", "Roman Lukyanenko", "Guy Paré"],
     ),
     "demarchis2016_fes_hand_opening_jner": (
         "Multi-contact functional electrical stimulation for hand opening: electrophysiologically driven "
         "identification of the optimal stimulation site",
-        "10.1186/s12984-016-0129-6",
-        None,
-        2016,
-        "Journal of NeuroEngineering and Rehabilitation",
+        "10.1186/s12984-016-0129-6", None, 2016, "Journal of NeuroEngineering and Rehabilitation",
         ["Cristiano De Marchis", "Thiago Santos Monteiro"],
     ),
     "peripheral_neuropathy_skin_biopsy_tei_only": (
         "Clinical Characteristics, Electrophysiology, and Skin Biopsy of 38 Peripheral Neuropathy Cases with "
         "Small Fiber Involvement of Various Etiologies",
-        "10.4103/0366-6999.209897",
-        None,
-        2017,
-        "Chinese Medical Journal",
-        ["Bo Sun", "Li-Zhi Liu"],
+        "10.4103/0366-6999.209897", None, 2017, "Chinese Medical Journal", ["Bo Sun", "Li-Zhi Liu"],
     ),
 }
 
@@ -178,13 +163,8 @@ def test_merge_prefers_grobid_header_and_keeps_pymupdf_pages(tmp_path: Path) -> 
 def test_merge_fills_what_grobid_misses_and_keeps_pymupdf_tables() -> None:
     pymupdf_table = Table(page=1, caption="Table 1", rows=[["a", "b"], ["1", "2"]])
     base = Document(
-        file="x.pdf",
-        path="/x.pdf",
-        sha256="0" * 64,
-        n_pages=1,
-        pages=[Page(number=1, text="x")],
-        tables=[pymupdf_table],
-        header=Header(title="T", doi="10.1/x", year=2020),
+        file="x.pdf", path="/x.pdf", sha256="0" * 64, n_pages=1, pages=[Page(number=1, text="x")],
+        tables=[pymupdf_table], header=Header(title="T", doi="10.1/x", year=2020),
         field_sources={"title": "pymupdf", "doi": "pymupdf", "year": "pymupdf"},
     )
     grobid = doc_of(make_tei("Better Title", [("A", "B")], table=("Table 1.", [["x"], ["y"]], 1)))

@@ -98,7 +98,9 @@ def ingest(
     from litextract.store import StoreError
     from litextract.text import printable
 
-    settings = settings_from(db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers)
+    settings = settings_from(
+        db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers
+    )
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise fail(f"{missing[0]}: no such file or folder", 2)
@@ -288,11 +290,8 @@ def eval_(
     db: DbOption = None,
     group: Annotated[
         list[str] | None,
-        typer.Option(
-            "--group",
-            help="NAME=FILE: also score the gold papers listed in FILE (one gold file name a "
-            "line) as a group; repeatable.",
-        ),
+        typer.Option("--group", help="NAME=FILE: also score the gold papers listed in FILE (one gold file name a "
+                                     "line) as a group; repeatable."),
     ] = None,
     per_paper: Annotated[bool, typer.Option("--per-paper", help="Also print one row per gold paper.")] = False,
     as_json: JsonOption = False,
@@ -329,11 +328,8 @@ def eval_(
         console.print(table(title, ["field", "P", "R", "F1", "tp", "fp", "fn"], part.set_rows()))
         console.print(table(f"{name}: accuracy", ["field", "right", "of", "acc"], part.accuracy_rows()))
     if per_paper:
-        console.print(
-            "\n[bold]per paper[/bold]: ds datasets, mod models, bb backbones, res results as "
-            "matched/gold+extra;\nown bb (own model's backbone), split as right/of",
-            highlight=False,
-        )
+        console.print("\n[bold]per paper[/bold]: ds datasets, mod models, bb backbones, res results as "
+                      "matched/gold+extra;\nown bb (own model's backbone), split as right/of", highlight=False)
         for row in report.paper_rows():
             console.print(row.pop("file"), highlight=False, soft_wrap=True)
             wrong = row.pop("wrong")

@@ -25,26 +25,11 @@ from litextract.vocab import Kind, Vocabulary, bare, vocabulary
 
 VALUE_TOLERANCE = 0.0005
 SET_FIELDS = ("datasets", "models", "backbones", "tasks", "modalities", "results", "results_with_model")
-PAPER_FIELDS = (
-    "title",
-    "year",
-    "venue",
-    "venue_type",
-    "doi",
-    "modality",
-    "uses_deep_learning",
-    "uses_medical_imaging",
-    "screening",
-)
+PAPER_FIELDS = ("title", "year", "venue", "venue_type", "doi", "modality", "uses_deep_learning",
+                "uses_medical_imaging", "screening")
 RESULT_QUALIFIERS = ("split",)  # a matched result's fields that must also equal the gold's, when the gold has one
-ITEM_FIELDS = (
-    "own_backbone",
-    "dataset_modality",
-    "dataset_body_part",
-    "dataset_size",
-    "dataset_url",
-    *(f"result_{q}" for q in RESULT_QUALIFIERS),
-)
+ITEM_FIELDS = ("own_backbone", "dataset_modality", "dataset_body_part", "dataset_size", "dataset_url",
+               *(f"result_{q}" for q in RESULT_QUALIFIERS))
 ACCURACY_FIELDS = PAPER_FIELDS + ITEM_FIELDS
 SIZE_UNITS = ("patients", "images", "scans", "slices")
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -95,36 +80,23 @@ class Extracted:
     results: list[ExtractedResult] = field(default_factory=list)
 
     @classmethod
-    def from_rows(
-        cls,
-        paper: dict[str, Any],
-        datasets: list[dict[str, Any]],
-        models: list[dict[str, Any]],
-        results: list[dict[str, Any]],
-    ) -> Extracted:
+    def from_rows(cls, paper: dict[str, Any], datasets: list[dict[str, Any]], models: list[dict[str, Any]],
+                  results: list[dict[str, Any]]) -> Extracted:
         """From the read layer's rows (rejected records already left out)."""
         return cls(
-            title=paper.get("title"),
-            year=paper.get("year"),
-            venue=paper.get("venue"),
-            venue_type=paper.get("venue_type"),
-            doi=paper.get("doi"),
+            title=paper.get("title"), year=paper.get("year"), venue=paper.get("venue"),
+            venue_type=paper.get("venue_type"), doi=paper.get("doi"),
             uses_deep_learning=paper.get("uses_deep_learning"),
             uses_medical_imaging=paper.get("uses_medical_imaging"),
             datasets=[
                 ExtractedDataset(
-                    d["name"],
-                    d.get("modality"),
-                    list(d.get("tasks") or []),
-                    d.get("body_part"),
-                    d.get("url"),
+                    d["name"], d.get("modality"), list(d.get("tasks") or []), d.get("body_part"), d.get("url"),
                     {u: d[f"size_{u}"] for u in SIZE_UNITS if d.get(f"size_{u}") is not None},
                 )
                 for d in datasets
             ],
-            models=[
-                ExtractedModel(m["name"], m.get("backbone"), m.get("task"), bool(m.get("proposed"))) for m in models
-            ],
+            models=[ExtractedModel(m["name"], m.get("backbone"), m.get("task"), bool(m.get("proposed")))
+                    for m in models],
             results=[
                 ExtractedResult(r["model"], r.get("dataset"), r["metric"], float(r["value"]), r.get("split"))
                 for r in results
@@ -160,14 +132,8 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": _round(self.precision),
-            "recall": _round(self.recall),
-            "f1": _round(self.f1),
-        }
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": _round(self.precision),
+                "recall": _round(self.recall), "f1": _round(self.f1)}
 
 
 @dataclass
@@ -208,34 +174,22 @@ class PaperScore:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "gold": self.gold_file,
-            "file": self.file,
-            "paper_id": self.paper_id,
-            "matched_by": self.matched_by,
+            "gold": self.gold_file, "file": self.file, "paper_id": self.paper_id, "matched_by": self.matched_by,
             "fields": {
                 **{f: self.counts[f].to_json() for f in SET_FIELDS},
                 **{f: self.correct[f] for f in PAPER_FIELDS},
                 **{f: self.items[f].to_json() for f in ITEM_FIELDS},
             },
-            "missed": self.missed,
-            "spurious": self.spurious,
+            "missed": self.missed, "spurious": self.spurious,
         }
 
 
 # Short names of the fields for tables read at 80 columns (the JSON keeps the field names).
 LABELS = {
-    "results_with_model": "res+model",
-    "venue_type": "venue type",
-    "modality": "modality set",
-    "uses_deep_learning": "DL flag",
-    "uses_medical_imaging": "imaging flag",
-    "screening": "both flags",
-    "own_backbone": "own backbone",
-    "dataset_modality": "ds modality",
-    "dataset_body_part": "ds body part",
-    "dataset_size": "ds size",
-    "dataset_url": "ds URL",
-    **{f"result_{q}": f"res {q}" for q in RESULT_QUALIFIERS},
+    "results_with_model": "res+model", "venue_type": "venue type", "modality": "modality set",
+    "uses_deep_learning": "DL flag", "uses_medical_imaging": "imaging flag", "screening": "both flags",
+    "own_backbone": "own backbone", "dataset_modality": "ds modality", "dataset_body_part": "ds body part",
+    "dataset_size": "ds size", "dataset_url": "ds URL", **{f"result_{q}": f"res {q}" for q in RESULT_QUALIFIERS},
 }
 _PER_PAPER = {"datasets": "ds", "models": "mod", "backbones": "bb", "results": "res"}
 
@@ -281,70 +235,42 @@ class Report:
 
     def set_rows(self) -> list[dict[str, Any]]:
         """One row per set field for people: precision, recall, F1 and the counts."""
-        return [
-            {
-                "field": LABELS.get(f, f),
-                "P": _pct(c.precision),
-                "R": _pct(c.recall),
-                "F1": _pct(c.f1),
-                "tp": c.tp,
-                "fp": c.fp,
-                "fn": c.fn,
-            }
-            for f, c in self.totals().items()
-        ]
+        return [{"field": LABELS.get(f, f), "P": _pct(c.precision), "R": _pct(c.recall), "F1": _pct(c.f1),
+                 "tp": c.tp, "fp": c.fp, "fn": c.fn}
+                for f, c in self.totals().items()]
 
     def accuracy_rows(self) -> list[dict[str, Any]]:
         """One row per accuracy field for people: right, of how many, accuracy (fields with no item left out)."""
-        return [
-            {"field": LABELS.get(f, f), "right": t.right, "of": t.total, "acc": _pct(t.accuracy)}
-            for f, t in self.accuracy().items()
-            if t.total
-        ]
+        return [{"field": LABELS.get(f, f), "right": t.right, "of": t.total, "acc": _pct(t.accuracy)}
+                for f, t in self.accuracy().items() if t.total]
 
     def paper_rows(self) -> list[dict[str, Any]]:
         """One row per gold paper for people: matched/gold +extra of the main set fields, right/total of the own
         model's backbone and of the result split, and the paper fields that are wrong."""
         return [
-            {
-                "file": p.file if p.paper_id else f"{p.file} (not in database)",
-                **{
-                    label: f"{p.counts[f].tp}/{p.counts[f].tp + p.counts[f].fn}+{p.counts[f].fp}"
-                    for f, label in _PER_PAPER.items()
-                },
-                **{
-                    label: f"{p.items[f].right}/{p.items[f].total}" if p.items[f].total else ""
-                    for f, label in (("own_backbone", "own bb"), ("result_split", "split"))
-                },
-                "wrong": ", ".join(LABELS.get(f, f) for f in PAPER_FIELDS if not p.correct[f]),
-            }
+            {"file": p.file if p.paper_id else f"{p.file} (not in database)",
+             **{label: f"{p.counts[f].tp}/{p.counts[f].tp + p.counts[f].fn}+{p.counts[f].fp}"
+                for f, label in _PER_PAPER.items()},
+             **{label: f"{p.items[f].right}/{p.items[f].total}" if p.items[f].total else ""
+                for f, label in (("own_backbone", "own bb"), ("result_split", "split"))},
+             "wrong": ", ".join(LABELS.get(f, f) for f in PAPER_FIELDS if not p.correct[f])}
             for p in self.papers
         ]
 
     def fields_json(self) -> dict[str, Any]:
-        return {
-            **{f: c.to_json() for f, c in self.totals().items()},
-            **{f: t.to_json() for f, t in self.accuracy().items()},
-        }
+        return {**{f: c.to_json() for f, c in self.totals().items()},
+                **{f: t.to_json() for f, t in self.accuracy().items()}}
 
     def to_json(self) -> dict[str, Any]:
         groups = {}
         for name, files in self.groups.items():
             part = self.group(name)
-            groups[name] = {
-                "n_gold": len(part.papers),
-                "n_found": len(part.papers) - len(part.missing),
-                "files": files,
-                "fields": part.fields_json(),
-            }
+            groups[name] = {"n_gold": len(part.papers), "n_found": len(part.papers) - len(part.missing),
+                            "files": files, "fields": part.fields_json()}
         return {
-            "gold_dir": self.gold_dir,
-            "n_gold": len(self.papers),
-            "n_found": len(self.papers) - len(self.missing),
-            "missing": self.missing,
-            "errors": self.errors,
-            "fields": self.fields_json(),
-            "groups": groups,
+            "gold_dir": self.gold_dir, "n_gold": len(self.papers), "n_found": len(self.papers) - len(self.missing),
+            "missing": self.missing, "errors": self.errors,
+            "fields": self.fields_json(), "groups": groups,
             "papers": [p.to_json() for p in self.papers],
         }
 
@@ -445,37 +371,21 @@ class Scorer:
         forms = [name] if entry is None and name else ([entry.name, *entry.aliases] if entry else [])
         return {self.canon("dataset", f) for f in forms}
 
-    def score(
-        self,
-        gold: Gold,
-        ex: Extracted | None,
-        gold_file: str = "",
-        paper_id: str | None = None,
-        matched_by: str | None = None,
-    ) -> PaperScore:
+    def score(self, gold: Gold, ex: Extracted | None, gold_file: str = "", paper_id: str | None = None,
+              matched_by: str | None = None) -> PaperScore:
         """The paper's score; `ex` None means the paper is not in the database (everything missed)."""
         score = PaperScore(gold_file, gold.file, paper_id, matched_by)
         found = ex or Extracted()
         self._datasets(score, gold, found)
         self._models(score, [m.name for m in gold.models], [m.name for m in found.models])
-        self._names(
-            score,
-            "backbones",
-            [m.backbone for m in gold.models if m.backbone],
-            [m.backbone for m in found.models if m.backbone],
-            "backbone",
-        )
+        self._names(score, "backbones", [m.backbone for m in gold.models if m.backbone],
+                    [m.backbone for m in found.models if m.backbone], "backbone")
         self._own_backbone(score, gold, found)
         gold_tasks = [t for d in gold.datasets for t in d.tasks] + [m.task for m in gold.models if m.task]
         found_tasks = [t for d in found.datasets for t in d.tasks] + [m.task for m in found.models if m.task]
         self._names(score, "tasks", gold_tasks, found_tasks, "task")
-        self._names(
-            score,
-            "modalities",
-            [d.modality for d in gold.datasets if d.modality],
-            [d.modality for d in found.datasets if d.modality],
-            "modality",
-        )
+        self._names(score, "modalities", [d.modality for d in gold.datasets if d.modality],
+                    [d.modality for d in found.datasets if d.modality], "modality")
         pairs = self._results(score, gold, found.results, with_model=False)
         self._results(score, gold, found.results, with_model=True)
         self._qualifiers(score, gold, found.results, pairs)
@@ -503,9 +413,8 @@ class Scorer:
         score.items[name] = Tally(sum(ok for _, ok in checks), len(checks))
         score.missed[name] = [text for text, ok in checks if not ok]
 
-    def _record(
-        self, score: PaperScore, name: str, gold: list[str], found: list[str], pairs: list[tuple[int, int]]
-    ) -> None:
+    def _record(self, score: PaperScore, name: str, gold: list[str], found: list[str],
+                pairs: list[tuple[int, int]]) -> None:
         used_found, used_gold = {i for i, _ in pairs}, {j for _, j in pairs}
         score.counts[name] = Counts(len(pairs), len(found) - len(pairs), len(gold) - len(pairs))
         score.missed[name] = [g for j, g in enumerate(gold) if j not in used_gold]
@@ -532,15 +441,10 @@ class Scorer:
     def _own_backbone(self, score: PaperScore, gold: Gold, found: Extracted) -> None:
         """Each gold proposed model with a backbone: is some extracted proposed model on that backbone?"""
         own = {self.canon("backbone", m.backbone) for m in found.models if m.proposed and m.backbone}
-        self._tally(
-            score,
-            "own_backbone",
-            [
-                (f"{m.name}: {m.backbone}", self.canon("backbone", m.backbone) in own)
-                for m in gold.models
-                if m.proposed and m.backbone
-            ],
-        )
+        self._tally(score, "own_backbone", [
+            (f"{m.name}: {m.backbone}", self.canon("backbone", m.backbone) in own)
+            for m in gold.models if m.proposed and m.backbone
+        ])
 
     def _datasets(self, score: PaperScore, gold: Gold, found: Extracted) -> None:
         names = self._distinct("dataset", [d.name for d in found.datasets])
@@ -552,29 +456,18 @@ class Scorer:
         merged: dict[str, ExtractedDataset] = {}
         for d in found.datasets:
             into = merged.setdefault(self.canon("dataset", d.name), ExtractedDataset(d.name))
-            into.modality, into.body_part, into.url = (
-                into.modality or d.modality,
-                into.body_part or d.body_part,
-                into.url or d.url,
-            )
+            into.modality, into.body_part, into.url = (into.modality or d.modality, into.body_part or d.body_part,
+                                                       into.url or d.url)
             into.size = into.size or d.size
         checks: dict[str, list[tuple[str, bool]]] = {f: [] for f in ITEM_FIELDS if f.startswith("dataset_")}
         for i, j in pairs:
             e, g = merged[self.canon("dataset", names[i])], gold.datasets[j]
             size = {u: n for u in SIZE_UNITS if (n := getattr(g.size, u)) is not None}
             attributes: list[tuple[str, Any, Any, Callable[[Any, Any], bool]]] = [
-                (
-                    "dataset_modality",
-                    g.modality,
-                    e.modality,
-                    lambda got, want: self.canon("modality", got) == self.canon("modality", want),
-                ),
-                (
-                    "dataset_body_part",
-                    g.body_part,
-                    e.body_part,
-                    lambda got, want: body_part_key(got) == body_part_key(want),
-                ),
+                ("dataset_modality", g.modality, e.modality,
+                 lambda got, want: self.canon("modality", got) == self.canon("modality", want)),
+                ("dataset_body_part", g.body_part, e.body_part,
+                 lambda got, want: body_part_key(got) == body_part_key(want)),
                 ("dataset_size", size, e.size, size_agrees),
                 ("dataset_url", g.url, e.url, lambda got, want: url_key(got) == url_key(want)),
             ]
@@ -585,9 +478,8 @@ class Scorer:
         for name, items in checks.items():
             self._tally(score, name, items)
 
-    def _qualifiers(
-        self, score: PaperScore, gold: Gold, found: list[ExtractedResult], pairs: list[tuple[int, int]]
-    ) -> None:
+    def _qualifiers(self, score: PaperScore, gold: Gold, found: list[ExtractedResult],
+                    pairs: list[tuple[int, int]]) -> None:
         """Each matched result whose gold states a qualifier (split, ...): is the extracted one the same?"""
         for q in RESULT_QUALIFIERS:
             checks = []
@@ -595,17 +487,12 @@ class Scorer:
                 want, got = getattr(gold.results[j], q), getattr(found[i], q)
                 if want:
                     r = gold.results[j]
-                    checks.append(
-                        (
-                            f"{_result_text(r.model, r.dataset, r.metric, r.value)}: {q} {want} (extracted {got})",
-                            got is not None and key(got) == key(want),
-                        )
-                    )
+                    checks.append((f"{_result_text(r.model, r.dataset, r.metric, r.value)}: {q} {want} "
+                                   f"(extracted {got})", got is not None and key(got) == key(want)))
             self._tally(score, f"result_{q}", checks)
 
-    def _results(
-        self, score: PaperScore, gold: Gold, found: list[ExtractedResult], with_model: bool
-    ) -> list[tuple[int, int]]:
+    def _results(self, score: PaperScore, gold: Gold, found: list[ExtractedResult],
+                 with_model: bool) -> list[tuple[int, int]]:
         single = len(gold.datasets) == 1
         dataset_keys = {r.dataset: self.gold_dataset_keys(gold, r.dataset) for r in gold.results}
 
@@ -618,13 +505,9 @@ class Scorer:
             )
 
         pairs = match(found, gold.results, compatible)
-        self._record(
-            score,
-            "results_with_model" if with_model else "results",
-            [_result_text(r.model, r.dataset, r.metric, r.value) for r in gold.results],
-            [_result_text(r.model, r.dataset, r.metric, r.value) for r in found],
-            pairs,
-        )
+        self._record(score, "results_with_model" if with_model else "results",
+                     [_result_text(r.model, r.dataset, r.metric, r.value) for r in gold.results],
+                     [_result_text(r.model, r.dataset, r.metric, r.value) for r in found], pairs)
         return pairs
 
 

@@ -71,3 +71,4 @@ def _place_tables(tables: list[Table], texts: list[str]) -> list[Table]:
         page = t.page or find_page([t.caption, t.caption[:40]], texts) if t.caption else t.page
         placed.append(t.model_copy(update={"page": page}))
     return placed
+
