@@ -15,6 +15,7 @@ from typing import Any
 import pymupdf
 import pytest
 
+from litextract.document import Document, Header, Page, Table
 from litextract.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +55,26 @@ def write_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+def document(
+    *pages: str,
+    tables: list[Table] | None = None,
+    title: str | None = None,
+    year: int | None = None,
+    references: list[str] | None = None,
+) -> Document:
+    """A parsed paper made of page texts (no PDF): for the extractor's rules on hand-written text."""
+    return Document(
+        file="t.pdf",
+        path="t.pdf",
+        sha256="0" * 64,
+        n_pages=len(pages),
+        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
+        tables=tables or [],
+        references=references or [],
+        header=Header(title=title, year=year),
+    )
 
 
 PAPER_PAGES = [

@@ -206,7 +206,7 @@ def show(
         record: dict[str, Any] = {
             "paper": paper,
             "files": queries.paper_files(con, paper["sha256"]),
-            "datasets": queries.datasets(con, pid, include_rejected=True),
+            "datasets": queries.datasets(con, pid, include_rejected=True, include_mentioned=True),
             "models": queries.models(con, pid, include_rejected=True),
             "results": queries.results(con, pid, include_rejected=True),
         }

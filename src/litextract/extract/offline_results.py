@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from litextract.document import Document, Table
-from litextract.extract.offline_text import Sentence, model_name, window
-from litextract.records import Evidence, Result
+from litextract.extract.offline_text import Sentence, model_name, record, window
+from litextract.records import Result
 from litextract.text import clean, to_float
 from litextract.vocab import Entry, Vocabulary
 
@@ -156,17 +156,18 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                     continue  # "Mean IoU" after "IoU" in a table's continuation: the first one stands
                 seen.add(once)
                 quote = _row_quote(row, page_text, _label(row, first), m.group(1))
-                results.append(
-                    Result(
-                        model=label,
-                        dataset=dataset,
-                        metric=entry.name,
-                        value=_value(m.group(1), entry, percent or bool(m.group(2))),
-                        as_printed=m.group(1) + m.group(2),
-                        split=split,
-                        evidence=Evidence(page=table.page, quote=quote, source=ctx.source),
-                    )
+                found = record(
+                    Result,
+                    model=label,
+                    dataset=dataset,
+                    metric=entry.name,
+                    value=_value(m.group(1), entry, percent or bool(m.group(2))),
+                    as_printed=m.group(1) + m.group(2),
+                    split=split,
+                    evidence={"page": table.page, "quote": quote, "source": ctx.source},
                 )
+                if found:
+                    results.append(found)
     return results, labels
 
 
@@ -346,17 +347,18 @@ def sentence_results(sents: list[Sentence], ctx: Context) -> list[Result]:
                 if m.entry.attrs.get("kind") == "fraction" and not 0 < value <= 1:
                     continue
                 at = m.end + offset
-                results.append(
-                    Result(
-                        model=model,
-                        dataset=pair[slot] if paired and pair and slot is not None else dataset,
-                        metric=m.entry.name,
-                        value=value,
-                        as_printed=number + ("%" if percent else ""),
-                        split=split_of(s.text),
-                        evidence=Evidence(page=s.page, quote=window(s, m.start, at + len(number)), source=ctx.source),
-                    )
+                found = record(
+                    Result,
+                    model=model,
+                    dataset=pair[slot] if paired and pair and slot is not None else dataset,
+                    metric=m.entry.name,
+                    value=value,
+                    as_printed=number + ("%" if percent else ""),
+                    split=split_of(s.text),
+                    evidence={"page": s.page, "quote": window(s, m.start, at + len(number)), "source": ctx.source},
                 )
+                if found:
+                    results.append(found)
     return results
 
 

@@ -22,6 +22,11 @@ def _live(alias: str, include_rejected: bool) -> str:
     return "TRUE" if include_rejected else f"coalesce({alias}.review_status, '') <> 'rejected'"
 
 
+def _used(alias: str) -> str:
+    """A dataset row the paper uses (not one it only mentions): the paper's datasets are these."""
+    return f"coalesce({alias}.role, 'used') = 'used'"
+
+
 PAPER_COLUMNS = (
     "paper_id, file, sha256, title, authors, year, venue, venue_type, doi, arxiv_id, n_pages,"
     " uses_deep_learning, uses_medical_imaging"
@@ -38,6 +43,8 @@ def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
         f"SELECT {PAPER_COLUMNS}, parser, extractor,"
         " (SELECT count(*) FROM datasets d WHERE d.paper_id = p.paper_id AND "
         + _live("d", False)
+        + " AND "
+        + _used("d")
         + ") AS n_datasets,"
         " (SELECT count(*) FROM models m WHERE m.paper_id = p.paper_id AND " + _live("m", False) + ") AS n_models,"
         " (SELECT count(*) FROM results r WHERE r.paper_id = p.paper_id AND " + _live("r", False) + ") AS n_results,"
@@ -86,14 +93,19 @@ def paper_files(con: duckdb.DuckDBPyConnection, sha256: str) -> list[str]:
 
 
 def datasets(
-    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, include_rejected: bool = False
+    con: duckdb.DuckDBPyConnection,
+    paper_id: str | None = None,
+    include_rejected: bool = False,
+    include_mentioned: bool = False,
 ) -> list[Row]:
-    """Dataset mentions per paper (the paper_datasets table of the review)."""
+    """The datasets each paper uses (the paper_datasets table of the review); with `include_mentioned`, also
+    those it only mentions (related work, others' results), used ones first."""
+    used = "TRUE" if include_mentioned else _used("d")
     return rows(
         con,
         "SELECT d.*, p.title, p.year FROM datasets d JOIN reviewed_papers p USING (paper_id)"
-        f" WHERE (? IS NULL OR d.paper_id = ?) AND {_live('d', include_rejected)}"
-        " ORDER BY p.year DESC NULLS LAST, d.paper_id, d.name",
+        f" WHERE (? IS NULL OR d.paper_id = ?) AND {_live('d', include_rejected)} AND {used}"
+        " ORDER BY p.year DESC NULLS LAST, d.paper_id, coalesce(d.role, 'used') DESC, d.name",
         [paper_id, paper_id],
     )
 
@@ -127,7 +139,7 @@ def dataset_catalogue(con: duckdb.DuckDBPyConnection) -> list[Row]:
     return rows(
         con,
         "WITH live AS (SELECT d.*, coalesce(w.work_id, d.paper_id) AS work_id FROM datasets d"
-        f"   LEFT JOIN works w USING (paper_id) WHERE {_live('d', False)}),"
+        f"   LEFT JOIN works w USING (paper_id) WHERE {_live('d', False)} AND {_used('d')}),"
         " spelt AS (SELECT name, mention FROM live UNION SELECT l.name, e.mention FROM record_evidence e"
         "   JOIN live l USING (record_id) WHERE e.kind = 'dataset'),"
         " seen AS (SELECT name, list_sort(list(DISTINCT mention)) AS aliases FROM spelt"
@@ -174,7 +186,7 @@ def overview_counts(con: duckdb.DuckDBPyConnection) -> Row:
     return rows(
         con,
         "SELECT (SELECT count(*) FROM papers) AS papers,"
-        f" (SELECT count(*) FROM datasets d WHERE {_live('d', False)}) AS datasets,"
+        f" (SELECT count(*) FROM datasets d WHERE {_live('d', False)} AND {_used('d')}) AS datasets,"
         f" (SELECT count(*) FROM models m WHERE {_live('m', False)}) AS models,"
         f" (SELECT count(*) FROM results r WHERE {_live('r', False)}) AS results,"
         f" (SELECT count(*) FROM ({unverified}) WHERE NOT coalesce(verified, FALSE) AND review_status IS NULL)"
@@ -193,7 +205,7 @@ def papers_by_modality(con: duckdb.DuckDBPyConnection) -> list[Row]:
     return rows(
         con,
         "SELECT coalesce(modality, 'unknown') AS modality, count(DISTINCT paper_id) AS papers FROM datasets d"
-        f" WHERE {_live('d', False)} GROUP BY ALL ORDER BY papers DESC, modality",
+        f" WHERE {_live('d', False)} AND {_used('d')} GROUP BY ALL ORDER BY papers DESC, modality",
     )
 
 
@@ -203,7 +215,7 @@ def facets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     def column(sql: str) -> list[Any]:
         return [r[0] for r in con.execute(sql).fetchall()]
 
-    live_d, live_m, live_r = _live("d", False), _live("m", False), _live("r", False)
+    live_d, live_m, live_r = f"{_live('d', False)} AND {_used('d')}", _live("m", False), _live("r", False)
     return {
         "years": column("SELECT DISTINCT year FROM reviewed_papers WHERE year IS NOT NULL ORDER BY year"),
         "venues": column("SELECT DISTINCT venue FROM reviewed_papers WHERE venue IS NOT NULL ORDER BY venue"),
@@ -241,7 +253,7 @@ def filter_papers(
     was found on its page (or that a reviewer accepted or edited) count, and papers without any are left out.
     """
     ok = _LIVE_VERIFIED if verified_only else "TRUE"
-    live_d, live_m, live_r = _live("d", False), _live("m", False), _live("r", False)
+    live_d, live_m, live_r = f"{_live('d', False)} AND {_used('d')}", _live("m", False), _live("r", False)
     sql = (
         "WITH d AS (SELECT paper_id, count(*) AS n, list_distinct(list(name)) AS names,"
         "   list_distinct(list(modality)) AS modalities, list_distinct(flatten(list(tasks))) AS tasks"
