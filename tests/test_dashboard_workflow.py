@@ -176,6 +176,16 @@ def test_quote_bbox_and_the_zoomed_page_highlight_only_that_place(tmp_path: Path
     whole = pdf_page.render(pdf, 1, "0.88")
     assert zoomed.zoomed and zoomed.found and not whole.zoomed
     assert _yellow_rows(zoomed) == 1 and _yellow_rows(whole) == 2  # one cell, not every "0.88" on the page
+    row = pdf_page.render(pdf, 1, "Method B 0.88 0.93", bbox=second[:4], value="0.93")
+    assert _red_pixels(row) > 20 and _red_pixels(zoomed) == 0  # a result's value framed in its row
+
+
+def _red_pixels(rendered: pdf_page.Rendered) -> int:
+    pix = pymupdf.Pixmap(rendered.png)
+    samples, n = pix.samples, pix.n
+    return sum(
+        1 for i in range(0, len(samples), n) if samples[i] > 180 and samples[i + 1] < 80 and samples[i + 2] < 80
+    )
 
 
 def _yellow_rows(rendered: pdf_page.Rendered) -> int:

@@ -36,6 +36,10 @@ def quote_rects(page: pymupdf.Page, quote: str, clip: pymupdf.Rect | None = None
     return [quad for piece in pieces if len(piece) > 3 for quad in page.search_for(piece, quads=True, clip=clip)]
 
 
+def _grown(rect: pymupdf.Rect, by: float) -> pymupdf.Rect:
+    return pymupdf.Rect(rect.x0 - by, rect.y0 - by, rect.x1 + by, rect.y1 + by)
+
+
 def render(
     path: Path,
     page_number: int,
@@ -43,13 +47,15 @@ def render(
     zoom: float = 1.5,
     bbox: tuple[float, ...] | list[float] | None = None,
     whole_page: bool = False,
+    value: str | None = None,
 ) -> Rendered:
     """Page `page_number` (1-based) of the PDF at `path`, with `quote` highlighted in yellow.
 
     With the quote's `bbox` (`Evidence.bbox`), only what is inside it is highlighted (a bare number, the one cell
     it was read from: not every equal string on the page; the region itself when the quote is not found in it),
     and the image shows that region, the page's width and some lines around it, twice as large, unless
-    `whole_page`. The file is only read: the highlight is drawn on the in-memory copy, which is never saved.
+    `whole_page`. A result's `value` as printed, found once in the highlighted quote (its cell in a table row),
+    is framed in red. The file is only read: the marks are drawn on the in-memory copy, which is never saved.
     """
     if not path.is_file():
         raise PageError(f"{path}: PDF not found (moved or deleted since it was ingested?)")
@@ -69,18 +75,22 @@ def render(
             region = None
         marks: list[pymupdf.Quad] = []
         if region is not None:
-            marks = (
-                quote_rects(
-                    page, quote, clip=pymupdf.Rect(region.x0 - 1, region.y0 - 1, region.x1 + 1, region.y1 + 1)
-                )
-                if quote
-                else []
-            )
+            marks = quote_rects(page, quote, clip=_grown(region, 1)) if quote else []
             page.add_highlight_annot(marks or [region.quad])
         elif quote:
             marks = quote_rects(page, quote)
             if marks:
                 page.add_highlight_annot(marks)
+        if value and marks:
+            within = pymupdf.Rect()
+            for quad in marks:
+                within |= quad.rect
+            cells = page.search_for(value, clip=_grown(within, 1))
+            if len(cells) == 1:
+                frame = page.add_rect_annot(_grown(cells[0], 2))
+                frame.set_colors(stroke=(0.85, 0.1, 0.1))
+                frame.set_border(width=1.5)
+                frame.update()
         clip = None
         if region is not None and not whole_page:
             rect = page.rect

@@ -23,9 +23,15 @@ _EDITING = "queue_editing"
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _page_image(
-    path: str, mtime: float, page: int, quote: str | None, bbox: tuple[float, ...] | None, whole: bool
+    path: str,
+    mtime: float,
+    page: int,
+    quote: str | None,
+    bbox: tuple[float, ...] | None,
+    whole: bool,
+    value: str | None,
 ) -> pdf_page.Rendered:
-    return pdf_page.render(Path(path), page, quote, bbox=bbox, whole_page=whole)
+    return pdf_page.render(Path(path), page, quote, bbox=bbox, whole_page=whole, value=value)
 
 
 def _mine() -> dict[str, Any]:
@@ -168,7 +174,8 @@ def show_page(item: dict[str, Any]) -> None:
     whole = st.toggle("Whole page", key="queue_whole_page", disabled=bbox is None)
     try:
         mtime = path.stat().st_mtime
-        image = _page_image(str(path), mtime, int(item["evidence_page"]), item["evidence_quote"], bbox, whole)
+        page = int(item["evidence_page"])
+        image = _page_image(str(path), mtime, page, item["evidence_quote"], bbox, whole, item["as_printed"])
     except (OSError, pdf_page.PageError) as exc:
         st.warning(str(exc) if isinstance(exc, pdf_page.PageError) else f"{path}: PDF not found ({exc.strerror})")
         return

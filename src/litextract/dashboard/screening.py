@@ -7,6 +7,7 @@ Keyboard: I include, M maybe, X exclude (with the reason chosen), N next.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -74,9 +75,15 @@ def screen_one(todo: list[dict[str, Any]], stage: str) -> None:
     st.markdown(f"**Abstract** ({source})" if text else "**Abstract**: none found")
     if text:
         st.write(text)
+    evidence = json.loads((data.read("paper", paper_id=paper["paper_id"]) or {}).get("evidence") or "{}")
+    why = [
+        f"{name}: “{evidence[field]['quote']}” (p. {evidence[field]['page']})"
+        for field, name in (("uses_deep_learning", "deep learning"), ("uses_medical_imaging", "medical imaging"))
+        if evidence.get(field)
+    ]
     st.info(
         f"Extractor's hint, not a decision: deep learning {_HINT[paper['uses_deep_learning']]}, medical imaging"
-        f" {_HINT[paper['uses_medical_imaging']]}.",
+        f" {_HINT[paper['uses_medical_imaging']]}." + "".join(f"\n\n{line}" for line in why),
         icon=":material/lightbulb:",
     )
     others = paper[f"{screening.column(stage)}_others"]

@@ -424,8 +424,8 @@ def _queue_sql(dual: bool) -> str:
         weight = " + ".join(f"CASE WHEN f{i} THEN {w} ELSE 0 END" for i, (_, w, _) in enumerate(signals))
         parts.append(
             f"SELECT '{k}' AS kind, t.record_id, t.paper_id, {label} AS label, {detail} AS detail, t.evidence_page,"
-            f" t.evidence_quote, t.evidence_bbox, t.verified, t.score,"
-            f" list_filter([{why}], lambda x: x IS NOT NULL) AS why, {weight} AS uncertainty"
+            f" t.evidence_quote, t.evidence_bbox, {'t.as_printed' if k == 'result' else 'NULL'} AS as_printed,"
+            f" t.verified, t.score, list_filter([{why}], lambda x: x IS NOT NULL) AS why, {weight} AS uncertainty"
             f" FROM (SELECT t.*, {flags} FROM {table} t"
             f" WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)}) t"
         )
