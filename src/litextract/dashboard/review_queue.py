@@ -123,39 +123,35 @@ def show_item(item: dict[str, Any], following: str | None) -> None:
     st.caption(f"Paper: {item['title'] or item['file']}")
     _progress("This paper", data.read("review_progress", paper_id=item["paper_id"], **_mine()))
     nav.link("papers", "Open the paper", paper=item["paper_id"])
-    accept, reject, edit, skip = st.columns(4)
-    accept.button(
+    buttons = st.container(horizontal=True)  # the buttons side by side, each as wide as its label
+    buttons.button(
         "Accept",
         key=f"accept_{rid}",
         type="primary",
         icon=":material/check:",
-        width="stretch",
         shortcut="A",
         on_click=_decide,
         args=("accept", kind, rid, following),
     )
-    reject.button(
+    buttons.button(
         "Reject",
         key=f"reject_{rid}",
         icon=":material/close:",
-        width="stretch",
         shortcut="X",
         on_click=_decide,
         args=("reject", kind, rid, following),
     )
-    edit.button(
+    buttons.button(
         "Edit",
         key=f"edit_button_{rid}",
         icon=":material/edit:",
-        width="stretch",
         shortcut="E",
         on_click=lambda: st.session_state.update({_EDITING: not st.session_state.get(_EDITING, False)}),
     )
-    skip.button(
+    buttons.button(
         "Next",
         key=f"next_{rid}",
         icon=":material/skip_next:",
-        width="stretch",
         shortcut="N",
         disabled=following is None,
         on_click=_select,

@@ -92,22 +92,22 @@ def screen_one(todo: list[dict[str, Any]], stage: str) -> None:
     nav.link("papers", "Open the paper", paper=paper["paper_id"])
     protocol = data.protocol()
     st.selectbox("Reason to exclude", list(protocol.exclusion_reasons), key="screen_reason")
-    include, maybe, exclude, skip = st.columns(4)
+    buttons = st.container(horizontal=True)  # the buttons side by side, each as wide as its label
     pid = paper["paper_id"]
-    include.button(
-        "Include", key=f"include_{pid}", type="primary", icon=":material/check:", width="stretch", shortcut="I",
+    buttons.button(
+        "Include", key=f"include_{pid}", type="primary", icon=":material/check:", shortcut="I",
         on_click=_decide, args=(pid, stage, "include", following),
     )  # fmt: skip
-    maybe.button(
-        "Maybe", key=f"maybe_{pid}", icon=":material/help:", width="stretch", shortcut="M",
+    buttons.button(
+        "Maybe", key=f"maybe_{pid}", icon=":material/help:", shortcut="M",
         on_click=_decide, args=(pid, stage, "maybe", following),
     )  # fmt: skip
-    exclude.button(
-        "Exclude", key=f"exclude_{pid}", icon=":material/close:", width="stretch", shortcut="X",
+    buttons.button(
+        "Exclude", key=f"exclude_{pid}", icon=":material/close:", shortcut="X",
         on_click=_decide, args=(pid, stage, "exclude", following),
     )  # fmt: skip
-    skip.button(
-        "Next", key=f"skip_{pid}", icon=":material/skip_next:", width="stretch", shortcut="N",
+    buttons.button(
+        "Next", key=f"skip_{pid}", icon=":material/skip_next:", shortcut="N",
         disabled=following is None, on_click=_select, args=(following,),
     )  # fmt: skip
 
