@@ -330,11 +330,19 @@ def test_migration_012_keeps_every_decision_made_before_it(tmp_path: Path, monke
                 " 'ada'), ('model', 'm2', ?, 'reject', '{}', '{}', 'bo')",
                 [pid, pid],
             )
+            con.execute(
+                "INSERT INTO paper_overrides (paper_id, fields, year, review_status, reviewer)"
+                " VALUES (?, ['year'], 2018, 'edited', 'cy')",
+                [pid],
+            )
     assert cli(db, "migrate").exit_code == 0
     with connect(db, read_only=True) as con:
         found = {d.item_id: d for d in decisions.load(con)}
         model = queries.record(con, "model", "m1") or {}
-    assert sorted(found) == ["m1", "m2"]
+    assert sorted(found) == sorted(["m1", "m2", pid])
+    header = found[pid]
+    assert (header.subject, header.reviewer, header.decision, header.changed) == ("paper", "cy", "edit", ("year",))
+    assert header.value["year"] == 2018 and header.value["title"] == "Old paper"
     assert (found["m1"].reviewer, found["m1"].decision, found["m1"].changed) == ("ada", "edit", ("backbone",))
     assert found["m1"].value["backbone"] == "ResNet-18" and (model["backbone"], model["review_status"]) == (
         "ResNet-18",
