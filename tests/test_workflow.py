@@ -156,6 +156,34 @@ def test_prisma_counts_put_every_record_in_exactly_one_box(tmp_path: Path) -> No
     assert "Records awaiting screening" in table and max(len(line) for line in table.splitlines()) <= 80
 
 
+def test_prisma_counts_library_entries_and_reports_not_retrieved(tmp_path: Path) -> None:
+    db, ids = library(tmp_path, 3)
+    with connect(db) as con:  # a reference-manager library imported with `ingest --library` (migration 011)
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS library_entries (library VARCHAR NOT NULL, entry INTEGER NOT NULL,"
+            " status VARCHAR NOT NULL, paper_id VARCHAR, PRIMARY KEY (library, entry))"
+        )
+        con.execute(
+            "INSERT INTO library_entries (library, entry, status, paper_id) VALUES"
+            " ('/lib.bib', 1, 'ingested', ?), ('/lib.bib', 2, 'duplicate', ?),"
+            " ('/lib.bib', 3, 'no attachment', NULL), ('/lib.bib', 4, 'attachment missing', NULL)",
+            [ids[0], ids[0]],
+        )
+    ok(db, "screen", "p01.pdf", "--include")
+    ok(db, "screen", "p01.pdf", "--include", "--stage", "full-text")
+    ok(db, "screen", "p02.pdf", "--exclude", "other")
+    counts = ok(db, "prisma", "--json")
+    boxes = counts.pop("boxes")
+    assert counts["identified_by_source"] == {"PDF files": 2, "library entries": 4}
+    assert (counts["identified"], counts["duplicates_removed"], counts["screened"]) == (6, 1, 5)
+    assert (counts["sought_for_retrieval"], counts["not_retrieved"], counts["included"]) == (3, 2, 1)
+    assert boxes["included"] == ["/lib.bib#1"] and boxes["duplicates"] == ["/lib.bib#2"]  # the entry is the record
+    assert sorted(boxes["not_retrieved"]) == ["/lib.bib#3", "/lib.bib#4"]
+    assert sorted(r for box in boxes.values() for r in box) == sorted(
+        ["/lib.bib#1", "/lib.bib#2", "/lib.bib#3", "/lib.bib#4", ids[1], ids[2]]
+    )
+
+
 def test_kappa_matches_a_hand_computed_example() -> None:
     # 10 papers, include / exclude / maybe. Agreement on papers 1, 3, 4, 5, 7, 8, 10: p_o = 7/10.
     # Reviewer A: I 4, E 3, M 3; reviewer B: I 4, E 5, M 1 (of 10).

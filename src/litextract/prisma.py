@@ -7,12 +7,15 @@ Every record identified ends in exactly one final box, so the counts add up by c
     sought     = not retrieved + assessed for eligibility
     assessed   = excluded at full text + awaiting assessment + included
 
-Records identified are the stored papers (each distinct PDF file). Duplicates removed are the versions `dedupe`
-merged into another paper's work (a preprint of a published paper, the same DOI twice). Each work then goes where
-its settled screening decisions (`store.decisions.settled`, per the protocol's reviewers) send it: excluded at
-title/abstract (with the reason), awaiting screening (nobody decided yet, maybe, or reviewers disagree), or sought
-for retrieval (included at title/abstract, or decided at full text). A work without a readable PDF is not
-retrieved; the others are assessed: excluded at full text (with the reason), awaiting assessment, or included.
+Records identified are the entries of the imported reference-manager libraries (`litextract ingest --library`)
+and the stored papers no entry brought in (each distinct PDF file). Duplicates removed are the entries a library
+import found to be another entry's paper, and the versions `dedupe` merged into another paper's work (a preprint of
+a published paper, the same DOI twice). Each work then goes where its settled screening decisions
+(`store.decisions.settled`, per the protocol's reviewers) send it: excluded at title/abstract (with the reason),
+awaiting screening (nobody decided yet, maybe, or reviewers disagree), or sought for retrieval (included at
+title/abstract, or decided at full text), and then assessed: excluded at full text (with the reason), awaiting
+assessment, or included. A library entry without a PDF to read (none attached, the file missing or unreadable)
+cannot be screened here: it counts as sought for retrieval and not retrieved.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import duckdb
 from litextract.protocol import SINGLE, Protocol
 from litextract.store import screening
 from litextract.store.decisions import Decision, settled
+from litextract.store.queries import has_table, rows
 
 FINAL_BOXES = (
     "duplicates",
@@ -80,16 +84,41 @@ def flow(con: duckdb.DuckDBPyConnection, protocol: Protocol = SINGLE) -> Flow:
     """The PRISMA flow of what the database holds (see the module's doc)."""
     out = Flow()
     work_of = screening.works(con)
-    out.sources["PDF files"] = len(work_of)
+    entries = _library_entries(con)
+    record_of = {e["paper_id"]: _entry_key(e) for e in entries if e["status"] == "ingested" and e["paper_id"]}
+    out.sources["PDF files"] = sum(1 for pid in work_of if pid not in record_of)
+    if entries:
+        out.sources["library entries"] = len(entries)
     decided = screening.paper_decisions(con)
     for paper_id, work in sorted(work_of.items()):
+        record = record_of.get(paper_id, paper_id)
         if paper_id != work:
-            out.boxes["duplicates"].append(paper_id)
+            out.boxes["duplicates"].append(record)
             continue
         abstract = _settled(decided, "abstract", work, protocol)
         full_text = _settled(decided, "full-text", work, protocol)
-        _place(out, work, abstract, full_text, retrieved=True)
+        _place(out, record, abstract, full_text, retrieved=True)
+    for entry in entries:
+        key = _entry_key(entry)
+        if record_of.get(entry["paper_id"]) == key and entry["paper_id"] in work_of:
+            continue  # counted with its paper above
+        if entry["status"] == "duplicate":
+            out.boxes["duplicates"].append(key)
+        else:  # no PDF to read (none attached, the file missing, unreadable): sought, not retrieved
+            out.boxes["not_retrieved"].append(key)
     return out
+
+
+def _library_entries(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The entries of imported reference-manager libraries (`litextract ingest --library`), when this database
+    has them: status ingested | duplicate | no attachment | attachment missing | failed, and the paper ingested."""
+    if not has_table(con, "library_entries"):
+        return []
+    return rows(con, "SELECT library, entry, status, paper_id FROM library_entries ORDER BY library, entry")
+
+
+def _entry_key(entry: dict[str, Any]) -> str:
+    return f"{entry['library']}#{entry['entry']}"
 
 
 def _settled(
