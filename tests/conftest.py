@@ -145,3 +145,14 @@ def paper_db(folder: Path) -> tuple[Path, str]:
     (outcome,) = ingest([write_pdf(folder / "paper.pdf", PAPER_PAGES)], settings).outcomes
     assert outcome.paper_id, outcome.line
     return settings.db, outcome.paper_id
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
+    """The two-paper sample database of `helpers.build_sample_db`, the dashboard pointed at it, reviewer dr-ada."""
+    from helpers import build_sample_db  # helpers imports this module: imported when the fixture runs
+
+    db, ids = build_sample_db(tmp_path)
+    monkeypatch.setenv("LITEXTRACT_DB", str(db))
+    monkeypatch.setenv("LITEXTRACT_REVIEWER", "dr-ada")
+    return db, ids

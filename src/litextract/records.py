@@ -44,6 +44,11 @@ class Evidence(BaseModel):
     verified: bool = False
     score: float | None = Field(default=None, description="grounding score 0-100 of the quote on the page")
     source: str = Field(default="offline", description="extractor that produced the value")
+    bbox: tuple[float, float, float, float] | None = Field(
+        default=None,
+        description="where the quote is on the page (PDF points x0, y0, x1, y1): set by the extractor that read the"
+        " value from a known place (a table cell), else by grounding when the quote is found once on the page",
+    )
 
 
 class DatasetSize(BaseModel):

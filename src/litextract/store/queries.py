@@ -353,6 +353,87 @@ _QUEUE = {
     "result": ("results", "concat_ws(' · ', model, dataset, metric)", "concat_ws(' ', as_printed, split)"),
 }
 
+# Why a value may well be wrong, per kind ("*": every kind): (condition on its row `t`, weight, the reason shown).
+# The queue puts the values with the heaviest reasons first; the grounding score (100 for nearly every verified
+# value) only breaks ties.
+_CITED = r"regexp_matches(t.evidence_quote, '\[\d+(\s*[,–-]\s*\d+)*\]|\bet al\b')"
+_BARE_NUMBER = r"regexp_full_match(trim(t.evidence_quote), '[-+−]?\d+([.,]\d+)?\s*%?')"
+UNCERTAINTY: dict[str, list[tuple[str, int, str]]] = {
+    "*": [
+        ("NOT coalesce(t.verified, FALSE)", 8, "quote not found on its page"),
+        (_CITED, 3, "cited-looking: a reference or 'et al.' in the quote"),
+    ],
+    "result": [
+        ("t.dataset IS NULL", 4, "no dataset"),
+        (
+            "NOT EXISTS (SELECT 1 FROM models m WHERE m.paper_id = t.paper_id AND lower(m.name) = lower(t.model)"
+            " AND coalesce(m.review_status, '') <> 'rejected')",
+            4,
+            "its model is not among the paper's models",
+        ),
+        (_BARE_NUMBER, 2, "a bare number: its row and column headers are not in the quote"),
+    ],
+    "model": [
+        ("t.backbone IS NULL", 2, "no backbone"),
+        (
+            "NOT EXISTS (SELECT 1 FROM results r WHERE r.paper_id = t.paper_id AND lower(r.model) = lower(t.name))",
+            1,
+            "no result of this model",
+        ),
+    ],
+    "dataset": [
+        ("t.modality IS NULL", 1, "no modality"),
+        (
+            "NOT EXISTS (SELECT 1 FROM results r WHERE r.paper_id = t.paper_id AND lower(r.dataset) = lower(t.name))",
+            1,
+            "no result on this dataset",
+        ),
+    ],
+}
+
+
+def _pending(kind: str, dual: bool) -> str:
+    """The rows of `kind` the reviewer ($reviewer) still has to decide: with one reviewer, those nobody reviewed;
+    with two, those this reviewer has not decided, that no consensus settled and fewer than two reviewers decided."""
+    if not dual:
+        return "t.review_status IS NULL"
+    mine = f"d.subject = '{kind}' AND d.item_id = t.record_id"
+    return (
+        f"NOT EXISTS (SELECT 1 FROM decisions d WHERE {mine} AND (d.consensus OR d.reviewer = $reviewer))"
+        f" AND (SELECT count(*) FROM decisions d WHERE {mine} AND NOT d.consensus) < 2"
+    )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_FILTERS = (
+    "($paper_id IS NULL OR t.paper_id = $paper_id) AND ($page IS NULL OR t.evidence_page = $page)"
+    " AND ($kind IS NULL OR $kind = '{kind}')"
+)
+
+
+def _queue_sql(dual: bool) -> str:
+    """The values to review with their `why` and `uncertainty` (each reason's condition evaluated once)."""
+    parts = []
+    for k, (table, label, detail) in _QUEUE.items():
+        signals = UNCERTAINTY["*"] + UNCERTAINTY[k]
+        flags = ", ".join(f"({cond}) AS f{i}" for i, (cond, _, _) in enumerate(signals))
+        why = ", ".join(f"CASE WHEN f{i} THEN {_literal(reason)} END" for i, (_, _, reason) in enumerate(signals))
+        weight = " + ".join(f"CASE WHEN f{i} THEN {w} ELSE 0 END" for i, (_, w, _) in enumerate(signals))
+        parts.append(
+            f"SELECT '{k}' AS kind, t.record_id, t.paper_id, {label} AS label, {detail} AS detail, t.evidence_page,"
+            f" t.evidence_quote, t.evidence_bbox, {'t.as_printed' if k == 'result' else 'NULL'} AS as_printed,"
+            f" t.verified, t.score, list_filter([{why}], lambda x: x IS NOT NULL) AS why, {weight} AS uncertainty"
+            f" FROM (SELECT t.*, {flags} FROM {table} t"
+            f" WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)}) t"
+        )
+    return (
+        f"SELECT q.*, p.title, p.path, p.file FROM ({' UNION ALL '.join(parts)}) q"
+        " JOIN reviewed_papers p USING (paper_id)"
+    )
+
 
 def review_queue(
     con: duckdb.DuckDBPyConnection,
@@ -360,35 +441,54 @@ def review_queue(
     paper_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    reviewer: str | None = None,
+    dual: bool = False,
+    page: int | None = None,
 ) -> list[Row]:
-    """Unreviewed values, unverified first, then by ascending grounding score (the likeliest errors first)."""
-    parts = [
-        f"SELECT '{k}' AS kind, record_id, paper_id, {label} AS label, {detail} AS detail, evidence_page,"
-        f" evidence_quote, verified, score FROM {table} WHERE review_status IS NULL"
-        for k, (table, label, detail) in _QUEUE.items()
-    ]
-    return rows(
-        con,
-        f"SELECT q.*, p.title, p.path, p.file FROM ({' UNION ALL '.join(parts)}) q"
-        " JOIN reviewed_papers p USING (paper_id)"
-        " WHERE (? IS NULL OR q.kind = ?) AND (? IS NULL OR q.paper_id = ?)"
-        " ORDER BY coalesce(q.verified, FALSE), q.score NULLS FIRST, q.paper_id, q.kind, q.record_id"
-        " LIMIT ? OFFSET ?",
-        [kind, kind, paper_id, paper_id, limit, offset],
+    """Values still to review (by `reviewer` when two reviewers are required), the likeliest errors first: the
+    heaviest `UNCERTAINTY` reasons (listed in `why`), then the lowest grounding score."""
+    cur = con.execute(
+        _queue_sql(dual) + " ORDER BY q.uncertainty DESC, q.score NULLS FIRST, q.paper_id, q.kind, q.record_id"
+        " LIMIT $limit OFFSET $offset",
+        {"kind": kind, "paper_id": paper_id, "page": page, "limit": limit, "offset": offset}
+        | ({"reviewer": reviewer or ""} if dual else {}),
     )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def review_queue_size(con: duckdb.DuckDBPyConnection, kind: str | None = None, paper_id: str | None = None) -> int:
+def review_queue_size(
+    con: duckdb.DuckDBPyConnection,
+    kind: str | None = None,
+    paper_id: str | None = None,
+    reviewer: str | None = None,
+    dual: bool = False,
+) -> int:
+    """How many values `review_queue` has to show (no paging)."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {table} t WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)})"
+        for k, (table, _, _) in _QUEUE.items()
+    )
     found = con.execute(
-        "SELECT count(*) FROM ("
-        + " UNION ALL ".join(
-            f"SELECT '{k}' AS kind, paper_id FROM {table} WHERE review_status IS NULL"
-            for k, (table, _, _) in _QUEUE.items()
-        )
-        + ") WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR paper_id = ?)",
-        [kind, kind, paper_id, paper_id],
+        f"SELECT {counts}",
+        {"kind": kind, "paper_id": paper_id, "page": None} | ({"reviewer": reviewer or ""} if dual else {}),
     ).fetchone()
     return int(found[0]) if found else 0
+
+
+def review_progress(
+    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, reviewer: str | None = None, dual: bool = False
+) -> Row:
+    """Values of one paper (None: all) and how many of them are still to review (as `review_queue_size` counts)."""
+    found = con.execute(
+        "SELECT count(*) FROM ("
+        + " UNION ALL ".join(f"SELECT paper_id FROM {t}" for t, _, _ in _QUEUE.values())
+        + ") WHERE ? IS NULL OR paper_id = ?",
+        [paper_id, paper_id],
+    ).fetchone()
+    total = int(found[0]) if found else 0
+    left = review_queue_size(con, paper_id=paper_id, reviewer=reviewer, dual=dual)
+    return {"total": total, "left": left, "done": total - left}
 
 
 def record(con: duckdb.DuckDBPyConnection, kind: str, record_id: str) -> Row | None:
@@ -398,13 +498,16 @@ def record(con: duckdb.DuckDBPyConnection, kind: str, record_id: str) -> Row | N
     return found[0] if found else None
 
 
-def reviews(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500) -> list[Row]:
-    """The review audit trail, newest first."""
+def reviews(
+    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500, reviewer: str | None = None
+) -> list[Row]:
+    """The review audit trail, newest first (only `reviewer`'s actions when given: blind review)."""
     return rows(
         con,
         "SELECT review_id, reviewed_at, reviewer, kind, action, record_id, paper_id, old_value, new_value"
-        " FROM reviews WHERE ? IS NULL OR paper_id = ? ORDER BY review_id DESC LIMIT ?",
-        [paper_id, paper_id, limit],
+        " FROM reviews WHERE (? IS NULL OR paper_id = ?) AND (? IS NULL OR reviewer = ?)"
+        " ORDER BY review_id DESC LIMIT ?",
+        [paper_id, paper_id, reviewer, reviewer, limit],
     )
 
 
