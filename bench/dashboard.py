@@ -22,8 +22,10 @@ from typing import Any
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from litextract import agreement, prisma
 from litextract.dashboard import downloads, pdf_page
-from litextract.store import connect, queries
+from litextract.dashboard.nav import VIEWS
+from litextract.store import connect, queries, screening
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGES = "src/litextract/dashboard/pages"
@@ -42,6 +44,14 @@ def query(db: Path, name: str, **kwargs: Any) -> Callable[[], Any]:
     def run() -> Any:
         with connect(db, read_only=True) as con:
             return getattr(queries, name)(con, **kwargs)
+
+    return run
+
+
+def review(db: Path, function: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
+    def run() -> Any:
+        with connect(db, read_only=True) as con:
+            return function(con, **kwargs)
 
     return run
 
@@ -83,7 +93,15 @@ def view_queries(db: Path) -> dict[str, list[tuple[str, Callable[[], Any]]]]:
             ("leaderboard", query(db, "leaderboard", dataset=top["dataset"], metric=top["metric"])),
             ("compare_results(3 papers)", query(db, "compare_results", paper_ids=[p["paper_id"] for p in some])),
         ],
+        "screening": [
+            ("screening_table", review(db, screening.screening_table, reviewer="bench")),
+        ],
+        "prisma": [
+            ("prisma flow", review(db, prisma.flow)),
+            ("agreement", review(db, agreement.agreement)),
+        ],
         "review": [
+            ("review_progress", query(db, "review_progress")),
             ("review_queue_size", query(db, "review_queue_size")),
             ("review_queue", query(db, "review_queue", limit=50)),
             ("record", query(db, "record", kind=item["kind"], record_id=item["record_id"])),
@@ -103,7 +121,7 @@ def app_run(view: str, query_params: dict[str, str], cold: bool) -> float:
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     if view != "overview":
-        at.switch_page(f"{PAGES}/{view}.py")
+        at.switch_page(f"{PAGES}/{VIEWS[view][2]}.py")
     for key, value in query_params.items():
         at.query_params[key] = value
     if cold:
@@ -142,7 +160,10 @@ def main() -> None:
         ("papers", {"paper": pid}),
         ("datasets", {}),
         ("leaderboards", {}),
+        ("screening", {}),
         ("review", {}),
+        ("conflicts", {}),
+        ("prisma", {}),
         ("ingest", {}),
         ("export", {}),
     ):

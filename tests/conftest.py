@@ -15,6 +15,7 @@ from typing import Any
 import pymupdf
 import pytest
 
+from litextract.document import Document, Header, Page, Table
 from litextract.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +55,26 @@ def write_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+def document(
+    *pages: str,
+    tables: list[Table] | None = None,
+    title: str | None = None,
+    year: int | None = None,
+    references: list[str] | None = None,
+) -> Document:
+    """A parsed paper made of page texts (no PDF): for the extractor's rules on hand-written text."""
+    return Document(
+        file="t.pdf",
+        path="t.pdf",
+        sha256="0" * 64,
+        n_pages=len(pages),
+        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
+        tables=tables or [],
+        references=references or [],
+        header=Header(title=title, year=year),
+    )
 
 
 PAPER_PAGES = [
@@ -173,16 +194,12 @@ def pdf_pages(path: Path, n: int = 1) -> tuple[pymupdf.Document, list[TablePage]
     return doc, [TablePage(doc, i) for i in range(n)]
 
 
-def text_document(*pages: str, tables: list | None = None, title: str | None = None, year: int | None = None):  # type: ignore[no-untyped-def]
-    """A parsed paper of the given page texts (and tables), as a parser would hand it to the extractors."""
-    from litextract.document import Document, Header, Page
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
+    """The two-paper sample database of `helpers.build_sample_db`, the dashboard pointed at it, reviewer dr-ada."""
+    from helpers import build_sample_db  # helpers imports this module: imported when the fixture runs
 
-    return Document(
-        file="t.pdf",
-        path="t.pdf",
-        sha256="0" * 64,
-        n_pages=len(pages),
-        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
-        tables=tables or [],
-        header=Header(title=title, year=year),
-    )
+    db, ids = build_sample_db(tmp_path)
+    monkeypatch.setenv("LITEXTRACT_DB", str(db))
+    monkeypatch.setenv("LITEXTRACT_REVIEWER", "dr-ada")
+    return db, ids

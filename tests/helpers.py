@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import numpy as np
+from streamlit.testing.v1 import AppTest
 
+from litextract.dashboard.nav import VIEWS
+from litextract.document import Document, Page
 from litextract.grounding import ground
 from litextract.parse.pymupdf_parser import PyMuPDFParser
 from litextract.records import Dataset, DatasetSize, Evidence, Extraction, Model, Paper, Result
@@ -15,6 +21,8 @@ from litextract.text import sha256
 
 from conftest import write_pdf
 
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGES = "src/litextract/dashboard/pages"
 PANCREAS_TITLE = "Attention U-Net for Pancreas Segmentation in Abdominal CT"
 CHEST_TITLE = "DenseNet-121 Screening of Thoracic Disease on Chest Radiographs"
 
@@ -194,3 +202,23 @@ def separable_npz(path: Path, n_train: int = 160, n_test: int = 60, side: int = 
         arrays[f"{part}_images"], arrays[f"{part}_labels"] = images, labels[:, None]
     np.savez(path, **arrays)
     return path
+
+
+def store_header(con: duckdb.DuckDBPyConnection, file: str, **paper: Any) -> str:
+    """Save a paper with this header (no records) as if `file` had been ingested; returns its paper_id."""
+    sha = hashlib.sha256(file.encode()).hexdigest()
+    doc = Document(file=file, path=f"/papers/{file}", sha256=sha, n_pages=1, pages=[Page(number=1, text="x")])
+    return save_paper(con, doc, Extraction(paper=Paper(**paper)))
+
+
+def open_view(view: str, **query: str) -> AppTest:
+    """The dashboard (app.py) through Streamlit's AppTest, on `view` with these query parameters, run once."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    if view != "overview":
+        at.switch_page(f"{PAGES}/{VIEWS[view][2]}.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

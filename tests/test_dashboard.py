@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pymupdf
 import pytest
-from helpers import CHEST_TITLE, PANCREAS_TITLE, build_sample_db
+from helpers import CHEST_TITLE, PAGES, PANCREAS_TITLE, build_sample_db, open_view
 from streamlit.testing.v1 import AppTest
 
 from litextract.dashboard import downloads, pdf_page, upload
@@ -23,29 +23,6 @@ from litextract.dashboard.nav import VIEWS
 from litextract.ingest import ingest
 from litextract.settings import Settings
 from litextract.store import connect, queries
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
-PAGES = "src/litextract/dashboard/pages"
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
-    db, ids = build_sample_db(tmp_path)
-    monkeypatch.setenv("LITEXTRACT_DB", str(db))
-    monkeypatch.setenv("LITEXTRACT_REVIEWER", "dr-ada")
-    return db, ids
-
-
-def open_view(view: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.run()
-    if view != "overview":
-        at.switch_page(f"{PAGES}/{VIEWS[view][2]}.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_each_page_file_is_named_after_the_module_that_renders_it() -> None:
@@ -169,6 +146,7 @@ def test_review_actions_from_the_queue_are_persisted_with_audit(sample: tuple[Pa
     chexnet = pick(at, db, "model: CheXNet")
     at.button(key=f"accept_{chexnet}").click().run()
     third = pick(at, db, "dataset: ChestX-ray14")
+    at.button(key=f"edit_button_{third}").click().run()  # the edit form opens (shortcut E)
     at.text_input(key=f"edit_{third}_size_text").set_value("112,120 frontal-view images")
     next(b for b in at.button if b.label == "Save edit").click().run()
     assert not at.exception and at.metric[0].value == "8"

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
+from helpers import store_header as store
 from typer.testing import CliRunner
 
 from litextract import dedup
 from litextract.cli import app
 from litextract.dedup.papers import TITLE_THRESHOLD
-from litextract.document import Document, Page
 from litextract.export import export
 from litextract.ingest import ingest
 from litextract.parse import make_parser
@@ -29,13 +27,6 @@ from litextract.text import sha256
 from conftest import PAPER_PAGES, shared_path, write_pdf
 
 TITLE = "Deep Learning for Pancreas Segmentation in Abdominal CT"
-
-
-def store(con: duckdb.DuckDBPyConnection, file: str, **paper: Any) -> str:
-    """Save a paper with this header (no records) as if `file` had been ingested; returns its paper_id."""
-    sha = hashlib.sha256(file.encode()).hexdigest()
-    doc = Document(file=file, path=f"/papers/{file}", sha256=sha, n_pages=1, pages=[Page(number=1, text="x")])
-    return save_paper(con, doc, Extraction(paper=Paper(**paper)))
 
 
 def work_of(con: duckdb.DuckDBPyConnection, pid: str) -> str:

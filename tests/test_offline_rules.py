@@ -7,7 +7,7 @@ from litextract.extract.offline import OfflineExtractor
 from litextract.prepare import process
 from litextract.records import Extraction
 
-from conftest import text_document
+from conftest import document
 
 INTRO = (
     "Abstract\nWe propose a deep learning network, called KidneyNet, for kidney tumour segmentation in CT scans. "
@@ -17,62 +17,66 @@ INTRO = (
 )
 
 
-def doc(
-    *pages: str, tables: list[Table] | None = None, title: str | None = None, year: int | None = None
-) -> Document:
-    return text_document(*pages, tables=tables, title=title, year=year)  # type: ignore[no-any-return]
-
-
 def run(d: Document) -> Extraction:
     return process(d, [OfflineExtractor()])
 
 
 def test_known_dataset_used_twice_with_modality_size_and_grounded_evidence() -> None:
-    d = doc(
+    d = document(
         INTRO,
         "2. Methods\nWe use the KiTS19 dataset, which contains 210 CT scans of 210 patients with kidney tumours. "
         "All KiTS19 scans were resampled to 1 mm.",
     )
     ex = run(d)
-    (kits,) = [x for x in ex.datasets if x.name == "KiTS19"]
+    (kits,) = [x for x in ex.used_datasets if x.name == "KiTS19"]
     assert kits.modality == "CT" and kits.public is True
     assert kits.size.scans == 210 and kits.size.patients == 210
     assert kits.evidence.page == 2 and kits.evidence.verified
 
 
-def test_dataset_named_once_in_related_work_is_not_recorded() -> None:
-    d = doc(INTRO, "2. Related Work\nEarlier methods [3] were evaluated on LiTS.\n3. Methods\nWe train on our data.")
-    assert [x.name for x in run(d).datasets] == []
+def test_dataset_named_once_in_related_work_is_only_mentioned() -> None:
+    d = document(
+        INTRO, "2. Related Work\nEarlier methods [3] were evaluated on LiTS.\n3. Methods\nWe train on our data."
+    )
+    found = {x.name: x.role for x in run(d).datasets}
+    assert found["LiTS"] == "mentioned"
+    assert [n for n, role in found.items() if role == "used"] == []  # nor ImageNet, the data of pre-training
 
 
 def test_year_pair_gives_both_datasets() -> None:
-    d = doc(INTRO, "Experiments on the public BraTS 2019/2020 datasets were conducted with five-fold validation.")
-    assert {x.name for x in run(d).datasets} == {"BraTS 2019", "BraTS 2020"}
+    d = document(
+        INTRO, "Experiments on the public BraTS 2019/2020 datasets were conducted with five-fold validation."
+    )
+    assert {x.name for x in run(d).used_datasets} == {"BraTS 2019", "BraTS 2020"}
 
 
 def test_private_cohort_named_as_written_and_not_public() -> None:
-    d = doc(
+    d = document(
         INTRO,
         "We collected a private dataset of 120 patients from Riverside General Hospital, with contrast CT scans.",
     )
-    (cohort,) = run(d).datasets
+    (cohort,) = run(d).used_datasets
     assert cohort.name.startswith("private dataset") and "Riverside General Hospital" in cohort.name
     assert cohort.public is False and cohort.size.patients == 120 and cohort.modality == "CT"
 
 
 def test_collected_unnamed_dataset_is_named_as_written() -> None:
-    d = doc(INTRO, "To train the network, a large dataset of labeled X-ray images with fracture notes was collected.")
-    (found,) = run(d).datasets
+    d = document(
+        INTRO, "To train the network, a large dataset of labeled X-ray images with fracture notes was collected."
+    )
+    (found,) = run(d).used_datasets
     assert (found.name, found.modality, found.public) == ("dataset of labeled X-ray images", "X-ray", False)
 
 
 def test_local_word_without_a_described_cohort_is_no_dataset() -> None:
-    d = doc(INTRO, "A local dataset of features is built from the image patches before classification.")
-    assert run(d).datasets == []
+    d = document(INTRO, "A local dataset of features is built from the image patches before classification.")
+    assert run(d).used_datasets == []
 
 
 def test_proposed_model_backbone_and_pretraining() -> None:
-    ex = run(doc(INTRO, "KidneyNet uses skip connections. KidneyNet outperforms U-Net, which we use as a baseline."))
+    ex = run(
+        document(INTRO, "KidneyNet uses skip connections. KidneyNet outperforms U-Net, which we use as a baseline.")
+    )
     proposed = [m for m in ex.models if m.proposed]
     assert [(m.name, m.backbone, m.pretrained) for m in proposed] == [("KidneyNet", "ResNet-50", "ImageNet")]
     assert proposed[0].task == "segmentation" and proposed[0].evidence.verified
@@ -93,7 +97,7 @@ def test_every_table_row_is_kept_with_its_role() -> None:
             ["KidneyNet (ours)", "85.30", "6.55"],
         ],
     )
-    ex = run(doc(INTRO + "We evaluate on the KiTS19 dataset and the KiTS19 test split.", page2, tables=[table]))
+    ex = run(document(INTRO + "We evaluate on the KiTS19 dataset and the KiTS19 test split.", page2, tables=[table]))
     got = {(r.model, r.metric, r.value, r.as_printed, r.split, r.dataset): r for r in ex.results}
     own = got[("KidneyNet", "dice", 0.853, "85.30", "test", "KiTS19")]
     assert own.proposed and own.headline and own.source == "paper"
@@ -113,7 +117,7 @@ def test_ablation_table_rows_are_kept_as_ablation_settings() -> None:
         rows=[["Variant", "Dice"], ["w/o attention", "0.80"], ["KidneyNet", "0.85"]],
     )
     ex = run(
-        doc(
+        document(
             INTRO,
             "Table 3. Ablation study of the attention module.\nw/o attention 0.80\nKidneyNet 0.85",
             tables=[table],
@@ -129,7 +133,7 @@ def test_abstract_sentence_results_percent_fraction_and_distance() -> None:
         "KidneyNet achieved an accuracy of 98.5% and a Dice score of 0.85 with an HD95 of 4.2 mm. "
         "Deep learning CNN models trained for 50 epochs on CT of patients. KidneyNet is fast.\n1. Introduction\nText."
     )
-    got = {(r.metric, r.value, r.as_printed) for r in run(doc(abstract)).results}
+    got = {(r.metric, r.value, r.as_printed) for r in run(document(abstract)).results}
     assert got == {("accuracy", 0.985, "98.5%"), ("dice", 0.85, "0.85"), ("hd95", 4.2, "4.2")}
 
 
@@ -138,7 +142,7 @@ def test_paper_outside_deep_learning_and_medical_imaging_has_no_records() -> Non
         "Abstract\nWe study the price of wheat in 1850 using archival ledgers and a regression on 40 markets. "
         "The ledgers were digitised by hand.\n1. Introduction\nMarkets in 1850 traded by the bushel."
     )
-    ex = run(doc(text, title="Wheat prices in 1850", year=2019))
+    ex = run(document(text, title="Wheat prices in 1850", year=2019))
     assert ex.paper.uses_deep_learning is False and ex.paper.uses_medical_imaging is False
     assert ex.datasets == [] and ex.models == [] and ex.results == []
     assert ex.paper.title == "Wheat prices in 1850" and "title" not in ex.paper.evidence  # no page shows it
@@ -146,7 +150,7 @@ def test_paper_outside_deep_learning_and_medical_imaging_has_no_records() -> Non
 
 def test_header_fields_carry_evidence_from_the_first_page() -> None:
     first = "KidneyNet for CT\nJournal of Renal Imaging, Vol. 3, 2022\ndoi: 10.1234/jri.2022.77\n" + INTRO
-    d = doc(first, title="KidneyNet for CT", year=2022)
+    d = document(first, title="KidneyNet for CT", year=2022)
     d.header.doi = "10.1234/jri.2022.77"
     ex = run(d)
     assert (

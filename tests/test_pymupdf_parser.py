@@ -104,7 +104,7 @@ def test_chexnet_paper() -> None:
     d, ex = real("chexnet_rajpurkar2017.pdf")
     assert d.header.arxiv_id == "1711.05225" and ex.paper.year == 2017 and ex.paper.venue_type == "preprint"
     assert ex.paper.title and ex.paper.title.startswith("CheXNet: Radiologist-Level Pneumonia Detection")
-    assert [(x.name, x.modality) for x in ex.datasets] == [("ChestX-ray14", "X-ray")]
+    assert [(x.name, x.modality) for x in ex.used_datasets] == [("ChestX-ray14", "X-ray")]
     proposed = [m for m in ex.models if m.proposed]
     assert [(m.name, m.backbone, m.pretrained) for m in proposed] == [("CheXNet", "DenseNet-121", "ImageNet")]
     f1 = {(r.model, r.value) for r in ex.results if r.metric == "f1"}
@@ -113,7 +113,7 @@ def test_chexnet_paper() -> None:
 
 def test_transunet_paper_tables() -> None:
     _, ex = real("transunet_chen2021.pdf")
-    assert {x.name for x in ex.datasets} == {"BTCV", "ACDC"}
+    assert {x.name for x in ex.used_datasets} == {"BTCV", "ACDC"}
     got = {(r.model, r.dataset, r.metric, r.value) for r in ex.results}
     assert ("TransUNet", "BTCV", "dice", 0.7748) in got
     assert ("TransUNet", "BTCV", "hd", 31.69) in got
@@ -123,7 +123,7 @@ def test_transunet_paper_tables() -> None:
 
 def test_brain_tumour_paper_year_pair_and_headline_tables() -> None:
     _, ex = real("brain_tumour_msa_unet_informatica2024.pdf")
-    assert {x.name for x in ex.datasets} == {"BraTS 2019", "BraTS 2020", "BraTS 2021"}
+    assert {x.name for x in ex.used_datasets} == {"BraTS 2019", "BraTS 2020", "BraTS 2021"}
     got = {(r.dataset, r.metric, r.value) for r in ex.results if r.model.startswith("MAU-Net")}
     assert {("BraTS 2021", "dice", 0.937), ("BraTS 2020", "hd95", 25.31), ("BraTS 2019", "dice", 0.779)} <= got
     ablation = [r for r in ex.results if "padding" in r.model.casefold()]

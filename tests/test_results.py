@@ -7,7 +7,7 @@ from litextract.extract.offline import OfflineExtractor
 from litextract.prepare import process
 from litextract.records import Extraction, Result
 
-from conftest import text_document
+from conftest import document
 
 INTRO = (
     "Abstract\nWe propose a deep learning network, called RetiNet, for retinal vessel segmentation in fundus "
@@ -17,7 +17,7 @@ INTRO = (
 
 
 def doc(*pages: str, tables: list[Table] | None = None) -> Document:
-    return text_document(*pages, tables=tables, title="RetiNet: vessel segmentation")  # type: ignore[no-any-return]
+    return document(*pages, tables=tables, title="RetiNet: vessel segmentation")
 
 
 def run(*pages: str, tables: list[Table] | None = None) -> Extraction:

@@ -30,7 +30,13 @@ def test_clean_undoes_line_end_hyphenation_and_collapses_whitespace() -> None:
 
 
 def test_fold_is_clean_plus_ligatures_dashes_and_case() -> None:
-    assert fold("The ﬁnal Dice – 0.81\u2212 ResNet-\n50") == "the final dice - 0.81- resnet50"
+    assert fold("The ﬁnal Dice – 0.81\u2212 seg-\nmentation") == "the final dice - 0.81- segmentation"
+
+
+def test_a_line_end_hyphen_before_a_capital_or_a_digit_is_part_of_a_name() -> None:
+    assert clean("the CBIS-\nDDSM and COVIDx CXR-\n3 sets, a U-\nNet seg-\nmentation") == (
+        "the CBIS-DDSM and COVIDx CXR-3 sets, a U-Net segmentation"
+    )
     assert fold("A  B\nC") == fold("a b c")
 
 

@@ -9,12 +9,15 @@ merged):
 3. the NCI Imaging Data Commons collections index shipped by PyPI `idc-index-data` (collection name, cancer
    type, tumour location, and the modalities of its series);
 4. MedMNIST's INFO dict (PyPI `medmnist`);
-5. sources/openmedlab.tsv: the imaging tables of github.com/openmedlab/Awesome-Medical-Dataset.
+5. sources/openmedlab.tsv: the imaging tables of github.com/openmedlab/Awesome-Medical-Dataset;
+6. the general-domain image datasets of torchvision's dataset registry (PyPI `torchvision`), with
+   `domain = "natural"`: papers name them as the data a model was pre-trained on (ImageNet, COCO), which is
+   not a dataset the paper's experiments use.
 
 Run from the repository root (needs duckdb, which the project already depends on, and /usr/share/dict/words,
 Debian package `wamerican`, to tell names that are ordinary words):
 
-    pip download --no-deps idc-index-data==25.0.5 medmnist==3.0.2 -d /tmp/pkgs
+    pip download --no-deps idc-index-data==25.0.5 medmnist==3.0.2 torchvision==0.29.1 -d /tmp/pkgs
     python scripts/vocab/build_datasets.py --packages /tmp/pkgs
 
 The TOML file is the committed artefact; this script is how it was made and how to remake it.
@@ -29,6 +32,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from toml_out import runs, toml
 
@@ -36,6 +40,7 @@ HERE = Path(__file__).parent
 OUT = HERE.parents[1] / "src" / "litextract" / "vocab" / "datasets.toml"
 IDC = "idc-index-data==25.0.5"
 MEDMNIST = "medmnist@3.0.2"
+TORCHVISION = "torchvision@0.29.1 (torchvision.datasets)"
 OPENMEDLAB = "https://github.com/openmedlab/Awesome-Medical-Dataset"
 MSD_URL = "http://medicaldecathlon.com/"
 _KEY = re.compile(r"[^0-9a-z]+")
@@ -84,6 +89,47 @@ MEDMNIST_KIND = {
     "FractureMNIST3D": ("CT", "chest (ribs)"),
     "VesselMNIST3D": ("MRI", "brain (vessels)"),
     "SynapseMNIST3D": ("microscopy", "brain (electron microscopy)"),
+}
+
+# torchvision.datasets classes that are general-domain image datasets, with the names papers write them by (the
+# dataset's own page names the longer forms); the other classes are loaders (ImageFolder), synthetic data,
+# stereo/optical-flow sets, or medical (PCAM, kept from the medical catalogues).
+TORCHVISION_NAMES: dict[str, list[str]] = {
+    "ImageNet": ["ImageNet", "ImageNet-1K", "ILSVRC", "ILSVRC-2012", "ILSVRC2012"],
+    "CocoDetection": ["COCO", "MS COCO", "MS-COCO", "Microsoft COCO"],
+    "VOCSegmentation": ["PASCAL VOC", "Pascal VOC", "VOC2012", "PASCAL VOC 2012"],
+    "Cityscapes": ["Cityscapes"],
+    "CIFAR10": ["CIFAR-10", "CIFAR10"],
+    "CIFAR100": ["CIFAR-100", "CIFAR100"],
+    "MNIST": ["MNIST"],
+    "FashionMNIST": ["Fashion-MNIST", "FashionMNIST"],
+    "EMNIST": ["EMNIST"],
+    "KMNIST": ["KMNIST"],
+    "SVHN": ["SVHN"],
+    "STL10": ["STL-10", "STL10"],
+    "CelebA": ["CelebA"],
+    "LSUN": ["LSUN"],
+    "Places365": ["Places365", "Places"],
+    "Kinetics": ["Kinetics", "Kinetics-400", "Kinetics-600", "Kinetics-700"],
+    "HMDB51": ["HMDB51", "HMDB-51"],
+    "UCF101": ["UCF101", "UCF-101"],
+    "Caltech101": ["Caltech-101", "Caltech101"],
+    "Caltech256": ["Caltech-256", "Caltech256"],
+    "SUN397": ["SUN397"],
+    "Flowers102": ["Oxford Flowers-102", "Flowers-102", "Flowers102"],
+    "Food101": ["Food-101", "Food101"],
+    "StanfordCars": ["Stanford Cars"],
+    "FGVCAircraft": ["FGVC-Aircraft", "FGVC Aircraft"],
+    "OxfordIIITPet": ["Oxford-IIIT Pet"],
+    "DTD": ["Describable Textures Dataset"],
+    "GTSRB": ["GTSRB"],
+    "EuroSAT": ["EuroSAT"],
+    "INaturalist": ["iNaturalist"],
+    "Kitti": ["KITTI"],
+    "WIDERFace": ["WIDER FACE", "WIDER Face"],
+    "Flickr30k": ["Flickr30k"],
+    "FER2013": ["FER2013", "FER-2013"],
+    "Imagenette": ["Imagenette"],
 }
 
 # DICOM modality codes (PS3.3 C.7.3.1.1.1) of IDC series -> the vocabulary's modality names; codes of
@@ -262,14 +308,19 @@ def _wheel(packages: Path, prefix: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(found[-1])
 
 
-def medmnist(packages: Path) -> list[Dataset]:
-    with _wheel(packages, "medmnist") as whl:
-        tree = ast.parse(whl.read("medmnist/info.py").decode("utf-8"))
-    info = next(
+def _constant(packages: Path, wheel: str, module: str, name: str) -> Any:
+    """The literal value of a module-level constant in a downloaded wheel (read, not imported)."""
+    with _wheel(packages, wheel) as whl:
+        tree = ast.parse(whl.read(module).decode("utf-8"))
+    return next(
         ast.literal_eval(node.value)
         for node in tree.body
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "INFO" for t in node.targets)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == name for t in node.targets)
     )
+
+
+def medmnist(packages: Path) -> list[Dataset]:
+    info = _constant(packages, "medmnist", "medmnist/info.py", "INFO")
     out = []
     for item in info.values():
         name = item["python_class"]
@@ -333,6 +384,17 @@ def idc(packages: Path) -> list[Dataset]:
             )
         )
     return out
+
+
+def natural(packages: Path) -> list[Dataset]:
+    """The general-domain datasets torchvision's registry lists (`TORCHVISION_NAMES` of its `__all__`)."""
+    listed = _constant(packages, "torchvision", "torchvision/datasets/__init__.py", "__all__")
+    return [
+        Dataset(name=TORCHVISION_NAMES[c][0], aliases=TORCHVISION_NAMES[c][1:], source=TORCHVISION,
+                extra={"domain": "natural"})
+        for c in listed
+        if c in TORCHVISION_NAMES
+    ]
 
 
 class Catalogue:
@@ -419,7 +481,10 @@ def render(items: list[Dataset]) -> str:
         out.append("[[dataset]]")
         out.append(f"name = {toml(d.name)}")
         out.append(f"aliases = {toml(d.aliases)}")
-        out.append(f"modality = {toml(d.modalities[0] if d.modalities else 'other')}")
+        if d.extra.get("domain") == "natural":
+            out.append(f"domain = {toml('natural')}")
+        else:
+            out.append(f"modality = {toml(d.modalities[0] if d.modalities else 'other')}")
         if len(d.modalities) > 1:
             out.append(f"modalities = {toml(d.modalities)}")
         if d.body_part:
@@ -448,6 +513,7 @@ def main() -> None:
         *idc(args.packages),
         *medmnist(args.packages),
         *read_tsv(HERE / "sources" / "openmedlab.tsv", OPENMEDLAB),
+        *natural(args.packages),
     ]:
         cat.add(d)
     words = _words()

@@ -122,6 +122,28 @@ class Resolver:
         return found.entry.name if found else text
 
 
+def model_canonical(resolver: Resolver, name: str | None) -> Match | None:
+    """The architecture a model's name spells otherwise ("U-net", "UNet", "Unet++"), when the name is that
+    architecture's canonical name written another way; not an alias that names a variant ("SETR-PUP" of SETR,
+    "nnUNet-v2"), which papers compare as models of their own."""
+    found = resolver.resolve("backbone", name)
+    if found is None or found.rule != "exact" or not name or key(name) != key(found.entry.name):
+        return None
+    return found if name != found.entry.name else None
+
+
+def _spelled(resolver: Resolver, name: str) -> str:
+    found = model_canonical(resolver, name)
+    return found.entry.name if found else name
+
+
+def canonical_backbone(resolver: Resolver, name: str | None) -> str | None:
+    """A backbone's canonical name; a composite ("A + B") part by part."""
+    if name and " + " in name:
+        return " + ".join(resolver.canonical("backbone", p.strip()) or p.strip() for p in name.split(" + "))
+    return resolver.canonical("backbone", name)
+
+
 def canonicalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = None) -> Extraction:
     """The extraction with every name the vocabulary knows (or nearly knows) replaced by its canonical form.
 
@@ -137,6 +159,8 @@ def canonicalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = N
             "modality": r.canonical("modality", d.modality),
             "tasks": sorted({r.canonical("task", t) or t for t in d.tasks}),
         }
+        if d.in_vocabulary is not None or found:  # an open name the vocabulary knows after all is linked
+            update["in_vocabulary"] = bool(found)
         if found:
             attrs = found.entry.attrs
             update["modality"] = update["modality"] or attrs.get("modality")
@@ -145,15 +169,21 @@ def canonicalise(extraction: Extraction, vocab: Vocabulary | Resolver | None = N
             update["url"] = d.url or attrs.get("url")
         datasets.append(d.model_copy(update=update))
     dataset_names = {d.mention.casefold(): d.name for d in datasets if d.mention}
-    models = [
-        m.model_copy(update={"backbone": r.canonical("backbone", m.backbone), "task": r.canonical("task", m.task)})
-        for m in extraction.models
-    ]
+    models = []
+    renamed: dict[str, str] = {}
+    for m in extraction.models:
+        spelled = model_canonical(r, m.name)  # "U-net" is U-Net; the paper's spelling stays in `mention`
+        name = spelled.entry.name if spelled else m.name
+        if spelled:
+            renamed[m.name] = name
+        update = {"name": name, "mention": m.mention or m.name, "task": r.canonical("task", m.task)}
+        models.append(m.model_copy(update={**update, "backbone": canonical_backbone(r, m.backbone)}))
     results = [
         res.model_copy(
             update={
+                "model": renamed.get(res.model) or _spelled(r, res.model),
                 "metric": (r.canonical("metric", res.metric) or res.metric).lower(),
-                "backbone": r.canonical("backbone", res.backbone),
+                "backbone": canonical_backbone(r, res.backbone),
                 "dataset": dataset_names.get((res.dataset or "").casefold()) or r.canonical("dataset", res.dataset),
             }
         )

@@ -36,10 +36,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 
 def settings_from(**flags: Any) -> Settings:
-    """Settings from litextract.toml and LITEXTRACT_* variables, with the given CLI flags on top."""
+    """Settings from litextract.toml and LITEXTRACT_* variables, with the given CLI flags on top; a setting that is
+    not valid is one line naming it."""
+    from pydantic import ValidationError
+
     from litextract.settings import load_settings
 
-    return load_settings(**flags)
+    try:
+        return load_settings(**flags)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise fail(f"setting {where} (litextract.toml or LITEXTRACT_*): {problem['msg']}", 2) from None
 
 
 def print_json(data: Any) -> None:
@@ -98,9 +106,7 @@ def ingest(
     from litextract.store import StoreError
     from litextract.text import printable
 
-    settings = settings_from(
-        db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers
-    )
+    settings = settings_from(db=db, grobid_url=grobid_url, llm_model=llm, llm_base_url=llm_base_url, workers=workers)
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise fail(f"{missing[0]}: no such file or folder", 2)
@@ -200,7 +206,7 @@ def show(
         record: dict[str, Any] = {
             "paper": paper,
             "files": queries.paper_files(con, paper["sha256"]),
-            "datasets": queries.datasets(con, pid, include_rejected=True),
+            "datasets": queries.datasets(con, pid, include_rejected=True, include_mentioned=True),
             "models": queries.models(con, pid, include_rejected=True),
             "results": queries.results(con, pid, include_rejected=True),
         }
@@ -228,9 +234,10 @@ def export(
 
     if out.exists() and not out.is_dir():
         raise fail(f"{out}: is a file, not a folder; give --out a folder")
+    protocol = settings_from(db=db).protocol()
     with _read(db) as con:
         try:
-            written = write_tables(con, out)
+            written = write_tables(con, out, protocol)
         except OSError as exc:
             raise fail(f"{exc.filename or out}: cannot write the export: {exc.strerror or exc}") from exc
     if as_json:
@@ -290,8 +297,11 @@ def eval_(
     db: DbOption = None,
     group: Annotated[
         list[str] | None,
-        typer.Option("--group", help="NAME=FILE: also score the gold papers listed in FILE (one gold file name a "
-                                     "line) as a group; repeatable."),
+        typer.Option(
+            "--group",
+            help="NAME=FILE: also score the gold papers listed in FILE (one gold file name a "
+            "line) as a group; repeatable.",
+        ),
     ] = None,
     per_paper: Annotated[bool, typer.Option("--per-paper", help="Also print one row per gold paper.")] = False,
     as_json: JsonOption = False,
@@ -328,8 +338,11 @@ def eval_(
         console.print(table(title, ["field", "P", "R", "F1", "tp", "fp", "fn"], part.set_rows()))
         console.print(table(f"{name}: accuracy", ["field", "right", "of", "acc"], part.accuracy_rows()))
     if per_paper:
-        console.print("\n[bold]per paper[/bold]: ds datasets, mod models, bb backbones, res results as "
-                      "matched/gold+extra;\nown bb (own model's backbone), split as right/of", highlight=False)
+        console.print(
+            "\n[bold]per paper[/bold]: ds datasets, mod models, bb backbones, res results as "
+            "matched/gold+extra;\nown bb (own model's backbone), split as right/of",
+            highlight=False,
+        )
         for row in report.paper_rows():
             console.print(row.pop("file"), highlight=False, soft_wrap=True)
             wrong = row.pop("wrong")
@@ -603,3 +616,225 @@ def verify(
         )
     if run.missing:
         raise typer.Exit(1)
+
+
+# --- the review workflow of a systematic review (README "The review workflow")
+
+ReviewerOption = Annotated[
+    str | None, typer.Option("--reviewer", help="Who decides [setting reviewer / LITEXTRACT_REVIEWER].")
+]
+ConsensusOption = Annotated[
+    bool, typer.Option("--consensus", help="A consensus decision that resolves the reviewers' conflict.")
+]
+
+
+@contextmanager
+def _write(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection for a review decision; the protocol's and the store's refusals as one line."""
+    from litextract.protocol import ProtocolError
+    from litextract.store import StoreError, connect
+    from litextract.store.decisions import ReviewError
+
+    settings = settings_from(db=db)
+    try:
+        with connect(settings.db) as con:
+            yield con
+    except (StoreError, ProtocolError, ReviewError) as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.command()
+def screen(
+    refs: Annotated[
+        list[str] | None, typer.Argument(help="Papers: id (or a 6+ digit prefix), sha256 or file name.")
+    ] = None,
+    include: Annotated[bool, typer.Option("--include", help="Include the papers.")] = False,
+    exclude: Annotated[
+        str | None, typer.Option("--exclude", help="Exclude the papers for REASON (one of exclusion_reasons).")
+    ] = None,
+    maybe: Annotated[bool, typer.Option("--maybe", help="Undecided: look again later.")] = False,
+    stage: Annotated[str, typer.Option("--stage", help="abstract (title/abstract) or full-text.")] = "abstract",
+    flagged: Annotated[
+        str | None,
+        typer.Option(
+            "--flagged", help="Also every paper the extractor flagged: not-deep-learning, not-medical-imaging."
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Decide for --flagged papers without asking.")] = False,
+    reviewer: ReviewerOption = None,
+    consensus: ConsensusOption = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen papers at the title/abstract or full-text stage: include, exclude with a reason, or maybe."""
+    from litextract.protocol import ProtocolError
+    from litextract.store import queries, screening
+    from litextract.text import printable
+
+    chosen = [name for name, on in (("include", include), ("exclude", exclude is not None), ("maybe", maybe)) if on]
+    if len(chosen) != 1:
+        raise fail("give one decision: --include, --exclude REASON or --maybe", 2)
+    if not refs and not flagged:
+        raise fail("name the papers to screen (REF ...) or --flagged FLAG", 2)
+    settings = settings_from(db=db)
+    protocol = settings.protocol()
+    try:
+        exclude = protocol.reason(exclude) if exclude is not None else None
+    except ProtocolError as exc:
+        raise fail(str(exc), 2) from exc
+    with _read(db) as con:
+        ids, missing = queries.find_papers(con, refs) if refs else ([], [])
+        try:
+            hinted = screening.flagged(con, flagged) if flagged else []
+        except ProtocolError as exc:
+            raise fail(str(exc), 2) from exc
+        files = dict(con.execute("SELECT paper_id, file FROM papers").fetchall())
+    if missing:
+        raise fail(f"{missing[0]}: no single paper matches (try `litextract papers`)")
+    if flagged and not hinted and not ids:
+        raise fail(f"no paper is flagged {flagged}")
+    if hinted and not yes:
+        what = f"{chosen[0]} {len(hinted)} papers flagged {flagged} at the {stage} stage"
+        for pid in hinted:
+            err.print(Text(f"  {printable(files.get(pid, pid))}"), highlight=False)
+        if not typer.confirm(what + "?", err=True):
+            raise fail("nothing decided")
+    papers = list(dict.fromkeys([*ids, *hinted]))
+    name = reviewer or settings.reviewer
+    with _write(db) as con:
+        changed = screening.screen(
+            con, papers, stage, chosen[0], name, reason=exclude, consensus=consensus, protocol=protocol
+        )
+    decision = chosen[0] + (f" ({exclude})" if exclude else "")
+    if as_json:
+        print_json(
+            {
+                "stage": stage,
+                "decision": chosen[0],
+                "reason": exclude,
+                "reviewer": name,
+                "consensus": consensus,
+                "papers": [{"paper_id": p, "file": files.get(p), "changed": p in changed} for p in papers],
+            }
+        )
+        return
+    for pid in papers:
+        note = "" if pid in changed else " (unchanged)"
+        console.print(Text(printable(f"{stage}: {decision} {files.get(pid, pid)} by {name}{note}")), highlight=False)
+
+
+@app.command()
+def field(
+    ref: Annotated[str, typer.Argument(help="The paper: id (or prefix), sha256 or file name.")],
+    name: Annotated[str, typer.Argument(help="A custom field of litextract.toml's [[fields]].")],
+    value: Annotated[str, typer.Argument(help="Its value (yes/no, a number, one of its values, text; '' clears).")],
+    reviewer: ReviewerOption = None,
+    consensus: ConsensusOption = False,
+    db: DbOption = None,
+) -> None:
+    """Fill one of the review's own extraction fields for a paper."""
+    from litextract.store import queries, screening
+    from litextract.text import printable
+
+    settings = settings_from(db=db)
+    with _read(db) as con:
+        paper = queries.find_paper(con, ref)
+    if paper is None:
+        raise fail(f"{ref}: no single paper matches (try `litextract papers`)")
+    who = reviewer or settings.reviewer
+    with _write(db) as con:
+        done = screening.set_field(
+            con, paper["paper_id"], name, value, who, consensus=consensus, protocol=settings.protocol()
+        )
+    note = "" if done else " (unchanged)"
+    console.print(Text(printable(f"{paper['file']}: {name} = {value} by {who}{note}")), highlight=False)
+
+
+@app.command()
+def agreement(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Cohen's kappa and percent agreement of each pair of reviewers per stage and field, and the open conflicts."""
+    from litextract.agreement import agreement as measure
+
+    settings = settings_from(db=db)
+    with _read(db) as con:
+        data = measure(con, settings.protocol())
+    if as_json:
+        print_json(data)
+        return
+    console.print(table("agreement", ["measure", "reviewers", "n", "agreement", "kappa"], data["measures"]))
+    console.print(
+        table(
+            f"{len(data['conflicts'])} open conflicts (resolve: litextract resolve ID --adopt REVIEWER)",
+            ["id", "file", "what", "decisions"],
+            data["conflicts"],
+            {"id": 18, "file": 16, "what": 16},
+        )
+    )
+
+
+@app.command()
+def resolve(
+    conflict: Annotated[str, typer.Argument(help="The conflict's id, as `litextract agreement` lists it.")],
+    adopt: Annotated[str, typer.Option("--adopt", help="The reviewer whose decision becomes the consensus.")],
+    reviewer: ReviewerOption = None,
+    db: DbOption = None,
+) -> None:
+    """Resolve a conflict: a consensus decision equal to one reviewer's."""
+    from litextract.agreement import resolve as settle
+
+    settings = settings_from(db=db)
+    who = reviewer or settings.reviewer
+    with _write(db) as con:
+        done = settle(con, conflict, adopt, who, settings.protocol())
+    note = "" if done else " (it was the consensus already)"
+    console.print(Text(f"{conflict}: {adopt}'s decision adopted by {who}{note}"), highlight=False)
+
+
+@app.command()
+def prisma(
+    svg: Annotated[Path | None, typer.Option("--svg", help="Also write the PRISMA 2020 flow diagram here.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The PRISMA 2020 flow counts of the review (and its flow diagram as SVG)."""
+    from litextract import prisma as flow_of
+
+    settings = settings_from(db=db)
+    with _read(db) as con:
+        flow = flow_of.flow(con, settings.protocol())
+    counts = flow.counts()
+    if svg is not None:
+        try:
+            svg.write_text(flow_of.svg(counts), encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{svg}: cannot write the diagram: {exc.strerror or exc}") from exc
+    if as_json:
+        print_json(counts | {"boxes": flow.boxes})
+        return
+    details = {
+        "identified": "identified_by_source",
+        "excluded_abstract": "excluded_abstract_reasons",
+        "excluded_full_text": "excluded_full_text_reasons",
+    }
+    data: list[dict[str, Any]] = []
+    for key, label in PRISMA_LINES:
+        data.append({"box": label, "n": counts[key]})
+        data += [{"box": f"  {part}", "n": n} for part, n in counts.get(details.get(key, ""), {}).items()]
+    console.print(table("PRISMA 2020 flow", ["box", "n"], data))
+    if svg is not None:
+        console.print(Text(f"flow diagram: {svg}"), highlight=False)
+
+
+PRISMA_LINES = [
+    ("identified", "Records identified"),
+    ("duplicates_removed", "Duplicate records removed"),
+    ("screened", "Records screened"),
+    ("excluded_abstract", "Records excluded"),
+    ("awaiting_screening", "Records awaiting screening"),
+    ("sought_for_retrieval", "Reports sought for retrieval"),
+    ("not_retrieved", "Reports not retrieved"),
+    ("assessed_for_eligibility", "Reports assessed for eligibility"),
+    ("excluded_full_text", "Reports excluded"),
+    ("awaiting_assessment", "Reports awaiting assessment"),
+    ("included", "Studies included in review"),
+]

@@ -62,7 +62,9 @@ def _empty_filled(a: BaseModel, b: BaseModel) -> dict[str, Any]:
 
 def _fill_dataset(a: Dataset, b: Dataset) -> Dataset:
     size: DatasetSize = a.size.model_copy(update=_empty_filled(a.size, b.size))
-    return a.model_copy(update={**_empty_filled(a, b), "size": size, "tasks": sorted({*a.tasks, *b.tasks})})
+    role = "used" if "used" in (a.role, b.role) else a.role  # named in related work and used in a table: used
+    tasks = sorted({*a.tasks, *b.tasks})
+    return a.model_copy(update={**_empty_filled(a, b), "size": size, "tasks": tasks, "role": role})
 
 
 def _fill_model(a: Model, b: Model) -> Model:

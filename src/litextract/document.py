@@ -133,6 +133,7 @@ class Header(BaseModel):
     affiliations: list[str] = Field(default_factory=list)
     year: int | None = None
     venue: str | None = None
+    venue_type: str | None = Field(default=None, description="journal | conference | preprint | thesis | report")
     doi: str | None = None
     arxiv_id: str | None = None
     abstract: str | None = None

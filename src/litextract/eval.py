@@ -21,7 +21,7 @@ import duckdb
 from litextract.gold import Gold, GoldError, GoldResult, gold_files, load_gold
 from litextract.store import queries
 from litextract.text import doi, key, sha256, title_key
-from litextract.vocab import Kind, Vocabulary, vocabulary
+from litextract.vocab import Kind, Vocabulary, bare, vocabulary
 
 VALUE_TOLERANCE = 0.0005
 SET_FIELDS = ("datasets", "models", "backbones", "tasks", "modalities", "results", "results_with_model")
@@ -360,8 +360,13 @@ class Scorer:
         self.vocab = vocab or vocabulary()
 
     def canon(self, kind: Kind, text: str) -> str:
-        """The normalised key of the canonical form of `text`."""
-        return key(self.vocab.canonical(kind, text) or text)
+        """The normalised key of the canonical form of `text` (a dataset name without a trailing generic word:
+        "VGFR Dataset" and "VGFR" are one name, as the vocabulary's lookup reads them; a composite backbone
+        "A + B" by its parts in any order)."""
+        if kind == "backbone" and " + " in text:  # a composite backbone is the set of its parts
+            return "+".join(sorted(self.canon(kind, part.strip()) for part in text.split(" + ")))
+        name = self.vocab.canonical(kind, text) or text
+        return key(bare(name) if kind == "dataset" else name)
 
     def gold_dataset_keys(self, gold: Gold, name: str | None) -> set[str]:
         entry = gold.dataset(name) if name else None

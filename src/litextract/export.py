@@ -14,8 +14,9 @@ from typing import Any, TextIO
 
 import duckdb
 
+from litextract.protocol import SINGLE, Protocol
 from litextract.records import stored_fields
-from litextract.store import queries
+from litextract.store import decisions, queries, screening
 from litextract.store.queries import Row
 
 Query = Callable[[duckdb.DuckDBPyConnection], list[Row]]
@@ -88,6 +89,35 @@ TABLES: dict[str, tuple[list[str], Query]] = {
 }
 
 
+def tables(protocol: Protocol = SINGLE) -> dict[str, tuple[list[str], Query]]:
+    """`TABLES` with the review's decisions: papers.csv gets each screening stage's settled decision, its reason and
+    who decided (`<stage>`, `<stage>_reason`, `<stage>_by`) and the custom fields (`<name>`, `<name>_by`); the
+    dataset, model and result rows (which hold the settled, consensus, values) say who decided them (`decided_by`)."""
+    out = dict(TABLES)
+    columns, query = TABLES["papers.csv"]
+    out["papers.csv"] = ([*columns, *screening.review_column_names(protocol)], _with_review(query, protocol))
+    for name, kind in (("paper_datasets.csv", "dataset"), ("models.csv", "model"), ("results.csv", "result")):
+        columns, query = TABLES[name]
+        out[name] = ([*columns, "decided_by"], _with_deciders(kind, query, protocol))
+    return out
+
+
+def _with_review(query: Query, protocol: Protocol) -> Query:
+    def rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
+        review = screening.review_columns(con, protocol)
+        return [r | review.get(r["paper_id"], {}) for r in query(con)]
+
+    return rows
+
+
+def _with_deciders(kind: str, query: Query, protocol: Protocol) -> Query:
+    def rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
+        who = decisions.deciders(con, kind, protocol)
+        return [r | {"decided_by": who.get(r["record_id"])} for r in query(con)]
+
+    return rows
+
+
 def cell(value: Any) -> Any:
     """A CSV cell: lists joined with '; ', None as empty."""
     if value is None:
@@ -125,7 +155,7 @@ def write_csv(path: Path, columns: list[str], data: Iterable[Row]) -> int:
         return write_rows(fh, columns, data)
 
 
-def export(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
-    """Write every comparison CSV into `out`; returns rows written per file."""
+def export(con: duckdb.DuckDBPyConnection, out: Path, protocol: Protocol = SINGLE) -> dict[str, int]:
+    """Write every comparison CSV, with the review's decisions (`tables`), into `out`; returns rows per file."""
     out.mkdir(parents=True, exist_ok=True)
-    return {name: write_csv(out / name, columns, query(con)) for name, (columns, query) in TABLES.items()}
+    return {name: write_csv(out / name, columns, query(con)) for name, (columns, query) in tables(protocol).items()}

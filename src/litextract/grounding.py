@@ -5,17 +5,24 @@ whitespace, dashes, case) and the quote is aligned to the page with rapidfuzz. I
 alignment scores at least `THRESHOLD` and every number in the quote appears, digit for digit, in the aligned
 span — so a quote with an invented figure is never verified however similar its words are. A result's printed
 value must also be in its quote.
+
+Grounding is also where a found quote gets its place on the page (`Evidence.bbox`), from the page's text blocks,
+unless the extractor read the value from a place it knows (a table cell); the review queue zooms to that place and
+highlights the quote only there.
 """
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
-from litextract.document import Document
+from litextract.document import BBox, Document, Page
 from litextract.records import Evidence, Extraction
 from litextract.text import figures, fold
 
 THRESHOLD = 92.0
+_FUZZY_MIN = 20  # characters a quote needs before `quote_bbox` looks for it approximately
 
 
 def quote_score(quote: str, page_text: str) -> float:
@@ -36,14 +43,58 @@ def quote_score(quote: str, page_text: str) -> float:
     return float(alignment.score)
 
 
+def quote_bbox(quote: str, page: Page) -> BBox | None:
+    """Where `quote` is on the page: the union of the text blocks its occurrence spans (verbatim once both are
+    folded, else, for a quote of some length, where the grounding alignment puts it). None when the page has no
+    blocks, the quote is not in them, or it is printed more than once (a bare number in several cells: only the
+    extractor knows which)."""
+    q = fold(quote)
+    parts, spans, at = [], [], 0
+    for block in page.blocks:
+        text = fold(block.text)
+        parts.append(text)
+        spans.append((at, at + len(text), block.bbox))
+        at += len(text) + 1
+    joined = " ".join(parts)
+    if not q or not joined:
+        return None
+    digit_bounded = (r"(?<!\d)" if q[0].isdigit() else "") + re.escape(q) + (r"(?!\d)" if q[-1].isdigit() else "")
+    found = [m.span() for m in re.finditer(digit_bounded, joined)]
+    if len(found) > 1:
+        return None
+    if found:
+        start, end = found[0]
+    elif len(q) < _FUZZY_MIN:
+        return None  # a short quote (a number) is found as printed or not at all
+    else:
+        alignment = fuzz.partial_ratio_alignment(q, joined, score_cutoff=THRESHOLD)
+        if alignment is None:
+            return None
+        start, end = alignment.dest_start, alignment.dest_end
+    boxes = [bbox for s, e, bbox in spans if s < end and e > start]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def check(evidence: Evidence, doc: Document, value_text: str | None = None) -> Evidence:
-    """The evidence with `verified` and `score` set against the document's page text."""
+    """The evidence with `verified` and `score` set against the document's page text, and its `bbox` when the
+    quote is found and the extractor gave none."""
     page = doc.page(evidence.page)
     score = quote_score(evidence.quote, page.text) if page else 0.0
-    verified = score >= THRESHOLD
+    found = score >= THRESHOLD
+    verified = found
     if verified and value_text:
         verified = all(n in fold(evidence.quote) for n in figures(fold(value_text)))
-    return evidence.model_copy(update={"verified": verified, "score": round(score, 1)})
+    bbox = evidence.bbox
+    if bbox is None and found and page is not None:
+        bbox = quote_bbox(evidence.quote, page)
+    return evidence.model_copy(update={"verified": verified, "score": round(score, 1), "bbox": bbox})
 
 
 def ground(extraction: Extraction, doc: Document) -> Extraction:

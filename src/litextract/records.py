@@ -18,6 +18,9 @@ from pydantic.json_schema import SkipJsonSchema
 
 Task = str  # canonical task names live in the vocabulary (vocab/tasks.toml)
 VenueType = Literal["journal", "conference", "preprint", "thesis", "report", "book-chapter"]
+# what a paper does with a dataset: "used" in its own experiments (setup, results or dataset tables), or only
+# "mentioned" (related work, others' results); only used ones are the paper's datasets
+DatasetRole = Literal["used", "mentioned"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ class Evidence(BaseModel):
     verified: bool = False
     score: float | None = Field(default=None, description="grounding score 0-100 of the quote on the page")
     source: str = Field(default="offline", description="extractor that produced the value")
+    bbox: tuple[float, float, float, float] | None = Field(
+        default=None,
+        description="where the quote is on the page (PDF points x0, y0, x1, y1): set by the extractor that read the"
+        " value from a known place (a table cell), else by grounding when the quote is found once on the page",
+    )
 
 
 class DatasetSize(BaseModel):
@@ -64,6 +72,10 @@ class Dataset(BaseModel):
     tasks: list[Task] = Field(default_factory=list)
     public: Annotated[bool | None, Column(listed=False)] = None
     url: Annotated[str | None, Column(listed=False)] = None
+    role: DatasetRole = Field(default="used", description="used in the paper's experiments, or only mentioned")
+    in_vocabulary: Annotated[bool | None, Column(edit=False, listed=False)] = Field(
+        default=None, description="linked to an entry of the dataset vocabulary (false: a name the catalogue lacks)"
+    )
     evidence: Evidence
 
     @property
@@ -77,6 +89,9 @@ class Model(BaseModel):
     task: Task | None = None
     proposed: bool = False
     pretrained: str | None = Field(default=None, description="ImageNet | none | other text")
+    mention: Annotated[str | None, Column(edit=False, listed=False)] = Field(
+        default=None, description="the name as written (the name may be the canonical one of an architecture)"
+    )
     evidence: Evidence
 
     @property
@@ -212,12 +227,18 @@ class Extraction(BaseModel):
     models: list[Model] = Field(default_factory=list)
     results: list[Result] = Field(default_factory=list)
     extractor: str = "offline"
-    # Like Document.warnings: what happened on the way (an LLM failed on some chunks; every request it made).
-    # Not records (left out of the JSON Schema): whoever stores the paper stores them with the run they belong to.
+    # Like Document.warnings: what happened on the way (an LLM failed on some chunks, a record was dropped for an
+    # invalid field; every request it made). Not records (left out of the JSON Schema): whoever stores the paper
+    # stores them with the run they belong to.
     warnings: SkipJsonSchema[dict[str, str]] = Field(
         default_factory=dict, description="stage -> reason of a non-fatal fault (stored as an error of the run)"
     )
     llm_calls: SkipJsonSchema[list[LLMCall]] = Field(default_factory=list, description="the LLM requests made")
+
+    @property
+    def used_datasets(self) -> list[Dataset]:
+        """The paper's datasets: those it uses, not those it only mentions."""
+        return [d for d in self.datasets if d.role == "used"]
 
 
 class ExtraEvidence(BaseModel, frozen=True):

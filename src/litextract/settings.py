@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from litextract.protocol import DEFAULT_EXCLUSION_REASONS, CustomField, Protocol
 
 
 class Settings(BaseSettings):
@@ -35,6 +37,28 @@ class Settings(BaseSettings):
         default=None, ge=1, description="processes that parse and extract; default one per CPU (1 with GROBID/LLM)"
     )
 
+    # The review protocol (litextract.protocol; README "The review workflow")
+    exclusion_reasons: list[str] = Field(
+        default=DEFAULT_EXCLUSION_REASONS, min_length=1, description="why a paper may be excluded in screening"
+    )
+    reviewers_required: int = Field(
+        default=1, ge=1, le=2, description="reviewers whose agreeing decisions settle a paper or value (1 or 2)"
+    )
+    blind: bool = Field(
+        default=False, description="two reviewers, each blind to the other's decisions until both decided"
+    )
+    fields: list[CustomField] = Field(default_factory=list, description="the review's own extraction fields")
+
+    @field_validator("fields")
+    @classmethod
+    def _distinct(cls, fields: list[CustomField]) -> list[CustomField]:
+        names = [f.name for f in fields]
+        if len(set(names)) < len(names):
+            raise ValueError(
+                f"two fields have one name: {', '.join(sorted(n for n in set(names) if names.count(n) > 1))}"
+            )
+        return fields
+
     # GROBID (optional second parser)
     grobid_url: str | None = Field(default=None, description="e.g. http://localhost:8070")
     grobid_timeout: float = 120.0
@@ -58,6 +82,10 @@ class Settings(BaseSettings):
         default={"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60)},
         description="model -> (input, output) USD per 1M tokens, for `litextract costs`",
     )
+
+    def protocol(self) -> Protocol:
+        """How this review decides: exclusion reasons, reviewers, extraction fields."""
+        return Protocol(tuple(self.exclusion_reasons), self.reviewers_required, self.blind, tuple(self.fields))
 
     def recorded(self) -> dict[str, object]:
         """The settings as a run records them (`runs.settings`): the secrets left out."""

@@ -19,7 +19,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
+# a word broken at a line end ("seg-\nmentation") is joined; a hyphen before a capital or a digit is part of a name
+# ("CBIS-\nDDSM", "CXR-\n2", "U-\nNet") and stays, with the line break removed
+_HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n\s*(?=(\w))")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _TOKEN = re.compile(r"[0-9]+|[a-z]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -31,10 +33,15 @@ _ARXIV = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7})(?:v\d+)?", re.I)
 
 
 def clean(text: str) -> str:
-    """Text as quoted: hyphenation at line ends removed ("seg-\\nmentation"), whitespace collapsed."""
+    """Text as quoted: hyphenation at line ends removed ("seg-\\nmentation", but "CBIS-\\nDDSM" keeps its hyphen),
+    whitespace collapsed."""
     if "-" in text:
-        text = _HYPHEN_BREAK.sub(r"\1\2", text)
+        text = _HYPHEN_BREAK.sub(_join, text)
     return " ".join(text.split())
+
+
+def _join(m: re.Match[str]) -> str:
+    return m.group(1) + ("-" if m.group(2).isupper() or m.group(2).isdigit() else "")
 
 
 @lru_cache(maxsize=1024)  # a page is compared with every quote cited from it

@@ -9,9 +9,10 @@ from this process), so any write, here or by another process, shows on the next 
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
+from litextract.protocol import Protocol
 from litextract.settings import Settings, load_settings
 from litextract.store import connect, decisions, queries
 
@@ -76,29 +78,60 @@ def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
+def protocol() -> Protocol:
+    """The review protocol of the settings: exclusion reasons, reviewers, custom fields."""
+    return settings().protocol()
+
+
 # cache_resource, not cache_data: the rows are shared instead of pickled on every hit (0.2 s for the 10,000-paper
 # table), so views must treat what `read` returns as read-only.
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _cached(db: str, data_version: tuple[Any, ...], name: str, kwargs: dict[str, Any]) -> Any:
+def _cached(db: str, data_version: tuple[Any, ...], name: str, kwargs: dict[str, Any], rules: str | None) -> Any:
+    module, _, function = name.rpartition(":")
+    target = getattr(importlib.import_module(module) if module else queries, function)
     with reading(Path(db)) as con:
-        return getattr(queries, name)(con, **kwargs)
+        return target(con, **kwargs) if rules is None else target(con, protocol=protocol(), **kwargs)
 
 
 def read(name: str, **kwargs: Any) -> Any:
     """`litextract.store.queries.<name>(con, **kwargs)`, cached until the database changes (do not modify it)."""
     db = settings().db
-    return _cached(str(db), version(db), name, kwargs)
+    return _cached(str(db), version(db), name, kwargs, None)
 
 
-def write_review(action: str, kind: decisions.Kind, record_id: str, changes: dict[str, Any] | None = None) -> None:
-    """Apply one review action (accept | edit | reject) in its own transaction; ReviewError when refused."""
+def read_review(name: str, **kwargs: Any) -> Any:
+    """`<module>:<function>(con, protocol=..., **kwargs)` of the review workflow (e.g.
+    `litextract.prisma:flow`), cached until the database or the protocol changes (do not modify it)."""
     db = settings().db
-    with exclusive(), connect(db) as con:
-        if action == "accept":
-            decisions.accept(con, kind, record_id, reviewer())
-        elif action == "edit":
-            decisions.edit(con, kind, record_id, changes or {}, reviewer())
-        elif action == "reject":
-            decisions.reject(con, kind, record_id, reviewer())
-        else:
-            raise decisions.ReviewError(f"unknown review action {action!r}")
+    return _cached(str(db), version(db), name, kwargs, repr(protocol()))
+
+
+def audit_trail(**kwargs: Any) -> Any:
+    """`queries.reviews`: in blind review, only this reviewer's own actions."""
+    return read("reviews", **kwargs, reviewer=reviewer() if protocol().blind else None)
+
+
+def write(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`function(con, *args, **kwargs)` on a connection for writing, in this process's database turn."""
+    with exclusive(), connect(settings().db) as con:
+        return function(con, *args, **kwargs)
+
+
+def write_review(
+    action: str,
+    kind: decisions.Kind,
+    record_id: str,
+    changes: dict[str, Any] | None = None,
+    consensus: bool = False,
+) -> None:
+    """Apply one review action (accept | edit | reject) of this reviewer in its own transaction; ReviewError when
+    refused."""
+    options = {"consensus": consensus, "protocol": protocol()}
+    if action == "accept":
+        write(decisions.accept, kind, record_id, reviewer(), **options)
+    elif action == "edit":
+        write(decisions.edit, kind, record_id, changes or {}, reviewer(), **options)
+    elif action == "reject":
+        write(decisions.reject, kind, record_id, reviewer(), **options)
+    else:
+        raise decisions.ReviewError(f"unknown review action {action!r}")

@@ -21,13 +21,13 @@ _RECORD_TABLES = {"paper_datasets.csv", "models.csv", "results.csv"}
 
 
 def filtered_tables(paper_ids: set[str] | None, verified_only: bool = False) -> Tables:
-    """Every table of `litextract.export.TABLES`, limited to the given papers (None = all).
+    """Every table of `litextract.export.tables`, limited to the given papers (None = all).
 
     With `verified_only`, dataset, model and result rows are those verified or accepted/edited by a reviewer.
     """
     out: Tables = {}
     with data.reading(data.settings().db) as con:
-        for name, (columns, query) in export.TABLES.items():
+        for name, (columns, query) in export.tables(data.settings().protocol()).items():
             table = query(con)
             if paper_ids is not None and "paper_ids" in columns:
                 table = [r | {"paper_ids": sorted(set(r["paper_ids"]) & paper_ids)} for r in table]
@@ -106,5 +106,5 @@ def render() -> None:
         width="stretch",
     )
     with st.expander("What is in it"):
-        for name, (columns, _) in export.TABLES.items():
+        for name, (columns, _) in export.tables(data.settings().protocol()).items():
             st.markdown(f"**{name}**: {', '.join(columns)}")

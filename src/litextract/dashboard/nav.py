@@ -16,7 +16,10 @@ VIEWS: dict[str, tuple[str, str, str]] = {
     "papers": ("Papers", ":material/article:", "papers"),
     "datasets": ("Datasets", ":material/database:", "datasets"),
     "leaderboards": ("Models & leaderboards", ":material/leaderboard:", "leaderboards"),
+    "screening": ("Screening", ":material/filter_list:", "screening"),
     "review": ("Review queue", ":material/fact_check:", "review_queue"),
+    "conflicts": ("Conflicts", ":material/call_split:", "conflicts"),
+    "prisma": ("PRISMA & agreement", ":material/account_tree:", "prisma_flow"),
     "ingest": ("Ingest", ":material/upload_file:", "upload"),
     "export": ("Export", ":material/download:", "downloads"),
 }

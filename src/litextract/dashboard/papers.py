@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from litextract.dashboard import data, filters, nav, tables
+from litextract.dashboard.extraction_form import paper_review
 from litextract.dashboard.review_forms import paper_form
 from litextract.records import HEADER_FIELDS
 
@@ -69,6 +70,7 @@ def paper_page(paper_id: str) -> None:
     tables.show(header_rows(paper))
     with st.expander("Review the header"):
         paper_form(paper)
+    paper_review(paper_id)
     for kind, title in (("datasets", "Datasets"), ("models", "Models"), ("results", "Results")):
         records = data.read(kind, paper_id=paper_id, include_rejected=True)
         st.subheader(f"{title} ({len(records)})")
@@ -80,7 +82,7 @@ def paper_page(paper_id: str) -> None:
     if checks:
         st.subheader("Verification runs")
         tables.show(pd.DataFrame(checks))
-    history = data.read("reviews", paper_id=paper_id)
+    history = data.audit_trail(paper_id=paper_id)
     if history:
         st.subheader("Review history")
         tables.show(pd.DataFrame(history))

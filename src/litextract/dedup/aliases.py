@@ -29,11 +29,11 @@ def confirmed_aliases(con: duckdb.DuckDBPyConnection) -> list[tuple[Kind, str, s
 
 def load_resolver(con: duckdb.DuckDBPyConnection) -> Resolver:
     """The packaged vocabulary plus confirmed aliases, minus the name merges a reviewer undid (load once per run)."""
-    rejected = [
-        (kind, member, canonical)
+    rejected: list[tuple[Kind, str, str]] = [
+        ("backbone" if kind == "model" else kind, member, canonical)  # a model's name is resolved as a backbone
         for kind, canonical, members in con.execute(
             "SELECT kind, canonical, members FROM merges"
-            " WHERE undone_at IS NOT NULL AND kind IN ('dataset', 'backbone') AND rule <> ?",
+            " WHERE undone_at IS NOT NULL AND kind IN ('dataset', 'backbone', 'model') AND rule <> ?",
             [SAME_RECORD],
         ).fetchall()
         for member in members

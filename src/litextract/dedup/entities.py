@@ -1,24 +1,28 @@
 """Stored names and records: dataset and backbone names brought to the current vocabulary (confirmed aliases
-included), and stored rows of one paper that are one record (the same `record_key`) collapsed into one.
+included), model names that spell an architecture otherwise given its canonical name, and stored rows of one paper
+that are one record (the same `record_key`) collapsed into one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
-from litextract.canonical import Resolver
+from litextract.canonical import Resolver, model_canonical
 from litextract.dedup.aliases import confirmed_aliases
 from litextract.dedup.merges import SAME_RECORD, Merge, Plan
 from litextract.store.queries import rows
 from litextract.text import key
 from litextract.vocab import Kind
 
-ENTITY_COLUMNS: dict[Kind, list[tuple[str, str]]] = {  # merge kind -> (table, column) holding such names
+ENTITY_COLUMNS: dict[str, list[tuple[str, str]]] = {  # merge kind -> (table, column) holding such names
     "dataset": [("datasets", "name"), ("results", "dataset")],
     "backbone": [("models", "backbone"), ("results", "backbone")],
+    # a model named by an architecture spelled otherwise ("U-net"): canonical.model_canonical
+    "model": [("models", "name"), ("results", "model")],
 }
+MENTION_TABLES = ("datasets", "models")  # tables whose rows keep the name as written in `mention`
 
 
 def plan_entities(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> Plan:
@@ -34,9 +38,12 @@ def plan_entities(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> Plan:
                 f" ORDER BY record_id"
             ).fetchall()
             for rid, name, mention in found:
-                hit = resolver.resolve(kind, name)
-                if hit is None and mention and mention != name:
-                    hit = resolver.resolve(kind, mention)
+                if kind == "model":
+                    hit = model_canonical(resolver, name)
+                else:
+                    hit = resolver.resolve(cast(Kind, kind), name)
+                    if hit is None and mention and mention != name:
+                        hit = resolver.resolve(cast(Kind, kind), mention)
                 if hit is None or hit.entry.name == name:
                     continue
                 canonical = hit.entry.name
@@ -58,14 +65,14 @@ def plan_entities(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> Plan:
                         "column": column,
                         "old": name,
                         "new": canonical,
-                        "mention": name if table == "datasets" and mention is None else None,
+                        "mention": name if table in MENTION_TABLES and mention is None else None,
                     }
                 )
         plan.merges.extend(by_canonical.values())
     return plan
 
 
-_SAME_RECORD_TABLES = {"datasets": "dataset", "results": "result"}  # names `plan_entities` may rename
+_SAME_RECORD_TABLES = {"datasets": "dataset", "models": "model", "results": "result"}  # `plan_entities` renames
 
 
 def plan_records(con: duckdb.DuckDBPyConnection) -> Plan:

@@ -58,7 +58,7 @@ def apply(con: duckdb.DuckDBPyConnection, m: Merge) -> None:
         for pid in m.members:
             con.execute("INSERT OR REPLACE INTO works VALUES (?, ?, ?)", [pid, m.canonical, merge_id])
     for c in m.detail.get("changes", []):  # names to their canonical
-        mention = ", mention = coalesce(mention, ?)" if c["table"] == "datasets" else ""
+        mention = ", mention = coalesce(mention, ?)" if c["table"] in ("datasets", "models") else ""
         con.execute(
             f"UPDATE {c['table']} SET {c['column']} = ?{mention} WHERE record_id = ? AND review_status IS NULL",
             [c["new"], *([c["old"]] if mention else []), c["record_id"]],

@@ -11,13 +11,15 @@ from collections import Counter
 
 from litextract.document import Document
 from litextract.extract.offline_datasets import find_datasets
-from litextract.extract.offline_models import find_models, paper_task, proposed_names
+from litextract.extract.offline_models import find_models, own_names, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
 from litextract.extract.offline_results import Context
-from litextract.extract.offline_text import abstract_end, sentences
+from litextract.extract.offline_screening import screen
+from litextract.extract.offline_text import abstract_end, dropping, reference_list, sentences
 from litextract.extract.results_prose import sentence_results
 from litextract.extract.results_tables import table_results
 from litextract.records import Extraction, Result
+from litextract.text import key
 from litextract.vocab import vocabulary
 
 
@@ -26,22 +28,61 @@ class OfflineExtractor:
     version = "0.2"
 
     def extract(self, doc: Document) -> Extraction:
+        """The records of one paper; a record whose fields are invalid is dropped with a warning, not the paper."""
+        with dropping() as dropped:
+            extraction = self._extract(doc)
+        if dropped:
+            extraction.warnings["extract"] = "; ".join(dict.fromkeys(dropped))
+        return extraction
+
+    def _extract(self, doc: Document) -> Extraction:
         vocab = vocabulary()
         sents = sentences(doc)
         body = "\n".join(s.text for s in sents)
-        paper = paper_record(doc, body, self.name)
+        paper = paper_record(doc, self.name)
+        datasets = find_datasets(sents, doc.tables, vocab, self.name, reference_list(doc))
+        kind = screen(sents, datasets, vocab, self.name)
+        paper = paper.model_copy(
+            update={
+                "uses_deep_learning": kind.uses_deep_learning,
+                "uses_medical_imaging": kind.uses_medical_imaging,
+                "evidence": {**paper.evidence, **kind.evidence},
+            }
+        )
         if not paper.uses_deep_learning and not paper.uses_medical_imaging:
             return Extraction(paper=paper, extractor=f"{self.name}/{self.version}")
+        if paper.uses_medical_imaging:  # a dataset the paper names without its modality has the paper's main one
+            modality = _main_modality(body)
+            datasets = [
+                d.model_copy(update={"modality": modality})
+                if d.modality is None and not d.in_vocabulary and d.role == "used"
+                else d
+                for d in datasets
+            ]
         title = paper.title or ""
         abstract = " ".join(s.text for s in sents[: abstract_end(sents)])
         task = paper_task(title, abstract)
-        modality = _main_modality(body)
-        datasets = find_datasets(sents, doc.tables, vocab, modality, self.name)
-        proposed = proposed_names(title, sents, body)
-        ctx = Context(doc, vocab, proposed, [d.name for d in datasets], self.name, sents)
+        dataset_keys = {key(n) for d in datasets for n in (d.name, d.mention) if n}
+        named = [n for n in own_names(title, sents, body) if key(n) not in dataset_keys]  # "CBIS-DDSM: ..." a dataset
+        proposed = proposed_names(title, sents, body, doc.tables, named)
+        ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name, sents)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _unique_results(from_tables, sentence_results(sents, ctx))
-        models = find_models(title, sents, body, vocab, labels, task, self.name)
+        # the compared models' rows, and the rows a comparison keeps (the own model's, the strongest baseline's)
+        kept = [r for r in from_tables if r.headline and not (r.setting or "").startswith("ablation")]
+        rows = labels + [(r.model, r.evidence.page, r.evidence.quote) for r in kept]
+        models = find_models(
+            title,
+            sents,
+            body,
+            vocab,
+            list(dict.fromkeys(rows)),
+            task,
+            self.name,
+            doc.tables,
+            named,
+            [n for d in datasets for n in (d.name, d.mention) if n],
+        )
         if task:
             for d in datasets:
                 if task in d.tasks:

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from itertools import islice
-
 from litextract.document import Document
-from litextract.parse.header import HEADER_PAGES, venue_of
+from litextract.extract.offline_text import record
+from litextract.parse.header import HEADER_PAGES, Venue, venue_from_pages
 from litextract.records import Evidence, Paper, VenueType
 from litextract.text import clean
 
-_DL_TERMS = re.compile(
-    r"deep learning|deep neural|convolutional neural|neural networks?|\bCNNs?\b|transformers?\b|\bU-?Net|ResNet|"
-    r"DenseNet|VGG|generative adversarial|\bGANs?\b|autoencoder|fine-?tun|back-?propagation|\bepochs?\b|"
-    r"pre-?trained",
-    re.I,
-)
-_MED_TERMS = re.compile(
-    r"\bCT\b|\bMRI?\b|X-?rays?|radiograph|mammogra|ultraso|fundus|dermoscop|histopatholog|endoscop|microscop|"
-    r"patients?\b|clinical|medical imag|lesions?\b|tumou?rs?\b|\bPET\b|retina|biomedical|cancer|melanoma|"
-    r"radiolog|patholog|diagnos",
-    re.I,
-)
-DL_MIN = 3  # mentions of deep-learning terms in the body for a deep-learning paper
-MED_MIN = 3
 
-
-def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
-    """Matches of `pattern` in `text`, counting no further than `enough`."""
-    return sum(1 for _ in islice(pattern.finditer(text), enough))
-
-
-def paper_record(doc: Document, body: str, source: str) -> Paper:
-    """Header fields from the parser, each with a quote from the first pages, plus the two yes/no flags."""
+def paper_record(doc: Document, source: str) -> Paper:
+    """Header fields from the parser, each with a quote from the first pages (the two yes/no flags are
+    `offline_screening`'s)."""
     h = doc.header
     first = doc.pages[:HEADER_PAGES]
     evidence: dict[str, Evidence] = {}
@@ -47,32 +26,32 @@ def paper_record(doc: Document, body: str, source: str) -> Paper:
                     len(key) > 40 and clean(line).casefold() in key and len(line) > 20
                 ):
                     quote = needle if field == "title" else clean(line)
-                    evidence[field] = Evidence(page=page.number, quote=quote, source=source)
+                    found = record(Evidence, page=page.number, quote=quote, source=source)
+                    if found:
+                        evidence[field] = found
                     return
 
     cite("title", h.title)
     cite("doi", h.doi)
     cite("arxiv_id", h.arxiv_id)
     cite("year", str(h.year) if h.year else None)
-    venue, venue_type = venue_of("\n".join(p.text for p in first))
-    cite("venue", venue)
+    # the parser's reading of the first pages, else (a document stored by an older version) read again here
+    found = Venue(h.venue, h.venue_type) if h.venue_type else venue_from_pages(doc.pages, h.doi)
+    venue = h.venue or found.name
+    cite("venue", found.line if found.line and venue == found.name else venue)
     if h.authors:
         cite("authors", h.authors[0])
-    dl = _count(_DL_TERMS, body, DL_MIN)
-    med = _count(_MED_TERMS, body, MED_MIN)
-    kind = _VENUE_TYPES.get(venue_type or "")
+    kind = _VENUE_TYPES.get(found.type or "")
     if kind is None and h.arxiv_id:
         kind = "preprint"
     return Paper(
         title=h.title,
         authors=h.authors,
         year=h.year,
-        venue=h.venue or venue,
+        venue=venue,
         venue_type=kind,
         doi=h.doi,
         arxiv_id=h.arxiv_id,
-        uses_deep_learning=dl >= DL_MIN,
-        uses_medical_imaging=med >= MED_MIN,
         evidence=evidence,
     )
 

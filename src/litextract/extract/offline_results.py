@@ -241,12 +241,12 @@ def _dataset_in(text: str, ctx: Context) -> str | None:
 
 
 def any_dataset_in(text: str, ctx: Context) -> str | None:
-    """A dataset named in a table label: the paper's, else any the vocabulary knows (a table header that names
-    a dataset is evidence the paper uses it)."""
+    """A dataset named in a table label: the paper's, else any medical one the vocabulary knows (a table header
+    that names a dataset is evidence the paper uses it; a general-domain one, "ImageNet pre-training", is not)."""
     own = dataset_in(text, ctx)
     if own:
         return own
-    found = ctx.vocab.finder("dataset").find(text)
+    found = [m for m in ctx.vocab.finder("dataset").find(text) if m.entry.attrs.get("domain") != "natural"]
     return found[0].entry.name if found else None
 
 

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 
 from litextract.extract.offline_results import Context, dataset_in, efficiency, outside_names, scaled, split_of
-from litextract.extract.offline_text import Sentence, abstract_end, window
-from litextract.records import Evidence, Result
+from litextract.extract.offline_text import Sentence, abstract_end, record, window
+from litextract.records import Result
 from litextract.vocab import Entry, Mention
 
 _DIGIT = re.compile(r"\d")
@@ -155,24 +155,25 @@ def _results(
             dataset = datasets[f.index]
         else:
             dataset = _near_dataset(s.text, f.start, f.end, ctx) or (recent[-1] if recent else ctx.single_dataset)
-        out.append(
-            Result(
-                model=model,
-                dataset=dataset,
-                metric=f.metric.name,
-                value=value,
-                as_printed=f.number + ("%" if f.percent else ""),
-                split=ctx.split_for(dataset, split_of(s.text)),
-                source="cited" if cited else "paper",
-                proposed=model in ctx.proposed or model == "proposed method",
-                headline=headline and not cited and not efficiency(f.metric)
-                and (model in ctx.proposed or model == "proposed method"),
-                std=_on_scale(f.std, f.number, value),
-                ci_low=_on_scale(f.ci[0], f.number, value) if f.ci else None,
-                ci_high=_on_scale(f.ci[1], f.number, value) if f.ci else None,
-                evidence=Evidence(page=s.page, quote=window(s, f.start, f.end), source=ctx.source),
-            )
+        result = record(
+            Result,
+            model=model,
+            dataset=dataset,
+            metric=f.metric.name,
+            value=value,
+            as_printed=f.number + ("%" if f.percent else ""),
+            split=ctx.split_for(dataset, split_of(s.text)),
+            source="cited" if cited else "paper",
+            proposed=model in ctx.proposed or model == "proposed method",
+            headline=headline and not cited and not efficiency(f.metric)
+            and (model in ctx.proposed or model == "proposed method"),
+            std=_on_scale(f.std, f.number, value),
+            ci_low=_on_scale(f.ci[0], f.number, value) if f.ci else None,
+            ci_high=_on_scale(f.ci[1], f.number, value) if f.ci else None,
+            evidence={"page": s.page, "quote": window(s, f.start, f.end), "source": ctx.source},
         )
+        if result:
+            out.append(result)
     return out
 
 

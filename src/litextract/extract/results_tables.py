@@ -37,8 +37,8 @@ from litextract.extract.offline_results import (
     scaled,
     split_of,
 )
-from litextract.extract.offline_text import model_name
-from litextract.records import Evidence, Result
+from litextract.extract.offline_text import model_name, record
+from litextract.records import Result
 from litextract.text import clean
 from litextract.vocab import Entry
 
@@ -180,7 +180,8 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
             std = _spread(v.printed.std, v.metric, v.printed.percent or v.column.percent, value, v.printed.number)
             ci = v.printed.ci
             quote = _row_quote(table, v.row, page_text, v.label, v.printed.number, seen_rows)
-            result = Result(
+            result = record(
+                Result,
                 model=v.model,
                 backbone=v.backbone,
                 dataset=v.dataset,
@@ -200,9 +201,9 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                 ci_high=_spread(ci[1], v.metric, v.printed.percent or v.column.percent, value, v.printed.number)
                 if ci
                 else None,
-                evidence=Evidence(page=table.page, quote=quote, source=ctx.source),
+                evidence={"page": table.page, "quote": quote, "source": ctx.source},
             )
-            if result.key in seen:
+            if result is None or result.key in seen:
                 continue
             seen.add(result.key)
             results.append(result)

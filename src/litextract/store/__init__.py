@@ -64,11 +64,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def _data_step(con: duckdb.DuckDBPyConnection, version: int) -> None:
-    """The part of a migration that SQL cannot compute (the rows' record keys of 007), in its transaction."""
+    """The part of a migration that SQL cannot compute (the rows' record keys of 007, the decisions made before 012),
+    in its transaction."""
     if version == 7:
         from litextract.store.write import backfill_record_keys
 
         backfill_record_keys(con)
+    elif version == 12:
+        from litextract.store.decisions import backfill
+
+        backfill(con)
 
 
 class _Foreign(Exception):

@@ -22,6 +22,11 @@ def _live(alias: str, include_rejected: bool) -> str:
     return "TRUE" if include_rejected else f"coalesce({alias}.review_status, '') <> 'rejected'"
 
 
+def _used(alias: str) -> str:
+    """A dataset row the paper uses (not one it only mentions): the paper's datasets are these."""
+    return f"coalesce({alias}.role, 'used') = 'used'"
+
+
 PAPER_COLUMNS = (
     "paper_id, file, sha256, title, authors, year, venue, venue_type, doi, arxiv_id, n_pages,"
     " uses_deep_learning, uses_medical_imaging"
@@ -38,6 +43,8 @@ def papers(con: duckdb.DuckDBPyConnection) -> list[Row]:
         f"SELECT {PAPER_COLUMNS}, parser, extractor,"
         " (SELECT count(*) FROM datasets d WHERE d.paper_id = p.paper_id AND "
         + _live("d", False)
+        + " AND "
+        + _used("d")
         + ") AS n_datasets,"
         " (SELECT count(*) FROM models m WHERE m.paper_id = p.paper_id AND " + _live("m", False) + ") AS n_models,"
         " (SELECT count(*) FROM results r WHERE r.paper_id = p.paper_id AND " + _live("r", False) + ") AS n_results,"
@@ -86,14 +93,19 @@ def paper_files(con: duckdb.DuckDBPyConnection, sha256: str) -> list[str]:
 
 
 def datasets(
-    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, include_rejected: bool = False
+    con: duckdb.DuckDBPyConnection,
+    paper_id: str | None = None,
+    include_rejected: bool = False,
+    include_mentioned: bool = False,
 ) -> list[Row]:
-    """Dataset mentions per paper (the paper_datasets table of the review)."""
+    """The datasets each paper uses (the paper_datasets table of the review); with `include_mentioned`, also
+    those it only mentions (related work, others' results), used ones first."""
+    used = "TRUE" if include_mentioned else _used("d")
     return rows(
         con,
         "SELECT d.*, p.title, p.year FROM datasets d JOIN reviewed_papers p USING (paper_id)"
-        f" WHERE (? IS NULL OR d.paper_id = ?) AND {_live('d', include_rejected)}"
-        " ORDER BY p.year DESC NULLS LAST, d.paper_id, d.name",
+        f" WHERE (? IS NULL OR d.paper_id = ?) AND {_live('d', include_rejected)} AND {used}"
+        " ORDER BY p.year DESC NULLS LAST, d.paper_id, coalesce(d.role, 'used') DESC, d.name",
         [paper_id, paper_id],
     )
 
@@ -127,7 +139,7 @@ def dataset_catalogue(con: duckdb.DuckDBPyConnection) -> list[Row]:
     return rows(
         con,
         "WITH live AS (SELECT d.*, coalesce(w.work_id, d.paper_id) AS work_id FROM datasets d"
-        f"   LEFT JOIN works w USING (paper_id) WHERE {_live('d', False)}),"
+        f"   LEFT JOIN works w USING (paper_id) WHERE {_live('d', False)} AND {_used('d')}),"
         " spelt AS (SELECT name, mention FROM live UNION SELECT l.name, e.mention FROM record_evidence e"
         "   JOIN live l USING (record_id) WHERE e.kind = 'dataset'),"
         " seen AS (SELECT name, list_sort(list(DISTINCT mention)) AS aliases FROM spelt"
@@ -174,7 +186,7 @@ def overview_counts(con: duckdb.DuckDBPyConnection) -> Row:
     return rows(
         con,
         "SELECT (SELECT count(*) FROM papers) AS papers,"
-        f" (SELECT count(*) FROM datasets d WHERE {_live('d', False)}) AS datasets,"
+        f" (SELECT count(*) FROM datasets d WHERE {_live('d', False)} AND {_used('d')}) AS datasets,"
         f" (SELECT count(*) FROM models m WHERE {_live('m', False)}) AS models,"
         f" (SELECT count(*) FROM results r WHERE {_live('r', False)}) AS results,"
         f" (SELECT count(*) FROM ({unverified}) WHERE NOT coalesce(verified, FALSE) AND review_status IS NULL)"
@@ -193,7 +205,7 @@ def papers_by_modality(con: duckdb.DuckDBPyConnection) -> list[Row]:
     return rows(
         con,
         "SELECT coalesce(modality, 'unknown') AS modality, count(DISTINCT paper_id) AS papers FROM datasets d"
-        f" WHERE {_live('d', False)} GROUP BY ALL ORDER BY papers DESC, modality",
+        f" WHERE {_live('d', False)} AND {_used('d')} GROUP BY ALL ORDER BY papers DESC, modality",
     )
 
 
@@ -203,7 +215,7 @@ def facets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     def column(sql: str) -> list[Any]:
         return [r[0] for r in con.execute(sql).fetchall()]
 
-    live_d, live_m, live_r = _live("d", False), _live("m", False), _live("r", False)
+    live_d, live_m, live_r = f"{_live('d', False)} AND {_used('d')}", _live("m", False), _live("r", False)
     return {
         "years": column("SELECT DISTINCT year FROM reviewed_papers WHERE year IS NOT NULL ORDER BY year"),
         "venues": column("SELECT DISTINCT venue FROM reviewed_papers WHERE venue IS NOT NULL ORDER BY venue"),
@@ -241,7 +253,7 @@ def filter_papers(
     was found on its page (or that a reviewer accepted or edited) count, and papers without any are left out.
     """
     ok = _LIVE_VERIFIED if verified_only else "TRUE"
-    live_d, live_m, live_r = _live("d", False), _live("m", False), _live("r", False)
+    live_d, live_m, live_r = f"{_live('d', False)} AND {_used('d')}", _live("m", False), _live("r", False)
     sql = (
         "WITH d AS (SELECT paper_id, count(*) AS n, list_distinct(list(name)) AS names,"
         "   list_distinct(list(modality)) AS modalities, list_distinct(flatten(list(tasks))) AS tasks"
@@ -369,6 +381,87 @@ _QUEUE = {
     "result": ("results", "concat_ws(' · ', model, dataset, metric)", "concat_ws(' ', as_printed, split)"),
 }
 
+# Why a value may well be wrong, per kind ("*": every kind): (condition on its row `t`, weight, the reason shown).
+# The queue puts the values with the heaviest reasons first; the grounding score (100 for nearly every verified
+# value) only breaks ties.
+_CITED = r"regexp_matches(t.evidence_quote, '\[\d+(\s*[,–-]\s*\d+)*\]|\bet al\b')"
+_BARE_NUMBER = r"regexp_full_match(trim(t.evidence_quote), '[-+−]?\d+([.,]\d+)?\s*%?')"
+UNCERTAINTY: dict[str, list[tuple[str, int, str]]] = {
+    "*": [
+        ("NOT coalesce(t.verified, FALSE)", 8, "quote not found on its page"),
+        (_CITED, 3, "cited-looking: a reference or 'et al.' in the quote"),
+    ],
+    "result": [
+        ("t.dataset IS NULL", 4, "no dataset"),
+        (
+            "NOT EXISTS (SELECT 1 FROM models m WHERE m.paper_id = t.paper_id AND lower(m.name) = lower(t.model)"
+            " AND coalesce(m.review_status, '') <> 'rejected')",
+            4,
+            "its model is not among the paper's models",
+        ),
+        (_BARE_NUMBER, 2, "a bare number: its row and column headers are not in the quote"),
+    ],
+    "model": [
+        ("t.backbone IS NULL", 2, "no backbone"),
+        (
+            "NOT EXISTS (SELECT 1 FROM results r WHERE r.paper_id = t.paper_id AND lower(r.model) = lower(t.name))",
+            1,
+            "no result of this model",
+        ),
+    ],
+    "dataset": [
+        ("t.modality IS NULL", 1, "no modality"),
+        (
+            "NOT EXISTS (SELECT 1 FROM results r WHERE r.paper_id = t.paper_id AND lower(r.dataset) = lower(t.name))",
+            1,
+            "no result on this dataset",
+        ),
+    ],
+}
+
+
+def _pending(kind: str, dual: bool) -> str:
+    """The rows of `kind` the reviewer ($reviewer) still has to decide: with one reviewer, those nobody reviewed;
+    with two, those this reviewer has not decided, that no consensus settled and fewer than two reviewers decided."""
+    if not dual:
+        return "t.review_status IS NULL"
+    mine = f"d.subject = '{kind}' AND d.item_id = t.record_id"
+    return (
+        f"NOT EXISTS (SELECT 1 FROM decisions d WHERE {mine} AND (d.consensus OR d.reviewer = $reviewer))"
+        f" AND (SELECT count(*) FROM decisions d WHERE {mine} AND NOT d.consensus) < 2"
+    )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_FILTERS = (
+    "($paper_id IS NULL OR t.paper_id = $paper_id) AND ($page IS NULL OR t.evidence_page = $page)"
+    " AND ($kind IS NULL OR $kind = '{kind}')"
+)
+
+
+def _queue_sql(dual: bool) -> str:
+    """The values to review with their `why` and `uncertainty` (each reason's condition evaluated once)."""
+    parts = []
+    for k, (table, label, detail) in _QUEUE.items():
+        signals = UNCERTAINTY["*"] + UNCERTAINTY[k]
+        flags = ", ".join(f"({cond}) AS f{i}" for i, (cond, _, _) in enumerate(signals))
+        why = ", ".join(f"CASE WHEN f{i} THEN {_literal(reason)} END" for i, (_, _, reason) in enumerate(signals))
+        weight = " + ".join(f"CASE WHEN f{i} THEN {w} ELSE 0 END" for i, (_, w, _) in enumerate(signals))
+        parts.append(
+            f"SELECT '{k}' AS kind, t.record_id, t.paper_id, {label} AS label, {detail} AS detail, t.evidence_page,"
+            f" t.evidence_quote, t.evidence_bbox, {'t.as_printed' if k == 'result' else 'NULL'} AS as_printed,"
+            f" t.verified, t.score, list_filter([{why}], lambda x: x IS NOT NULL) AS why, {weight} AS uncertainty"
+            f" FROM (SELECT t.*, {flags} FROM {table} t"
+            f" WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)}) t"
+        )
+    return (
+        f"SELECT q.*, p.title, p.path, p.file FROM ({' UNION ALL '.join(parts)}) q"
+        " JOIN reviewed_papers p USING (paper_id)"
+    )
+
 
 def review_queue(
     con: duckdb.DuckDBPyConnection,
@@ -376,35 +469,54 @@ def review_queue(
     paper_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    reviewer: str | None = None,
+    dual: bool = False,
+    page: int | None = None,
 ) -> list[Row]:
-    """Unreviewed values, unverified first, then by ascending grounding score (the likeliest errors first)."""
-    parts = [
-        f"SELECT '{k}' AS kind, record_id, paper_id, {label} AS label, {detail} AS detail, evidence_page,"
-        f" evidence_quote, verified, score FROM {table} WHERE review_status IS NULL"
-        for k, (table, label, detail) in _QUEUE.items()
-    ]
-    return rows(
-        con,
-        f"SELECT q.*, p.title, p.path, p.file FROM ({' UNION ALL '.join(parts)}) q"
-        " JOIN reviewed_papers p USING (paper_id)"
-        " WHERE (? IS NULL OR q.kind = ?) AND (? IS NULL OR q.paper_id = ?)"
-        " ORDER BY coalesce(q.verified, FALSE), q.score NULLS FIRST, q.paper_id, q.kind, q.record_id"
-        " LIMIT ? OFFSET ?",
-        [kind, kind, paper_id, paper_id, limit, offset],
+    """Values still to review (by `reviewer` when two reviewers are required), the likeliest errors first: the
+    heaviest `UNCERTAINTY` reasons (listed in `why`), then the lowest grounding score."""
+    cur = con.execute(
+        _queue_sql(dual) + " ORDER BY q.uncertainty DESC, q.score NULLS FIRST, q.paper_id, q.kind, q.record_id"
+        " LIMIT $limit OFFSET $offset",
+        {"kind": kind, "paper_id": paper_id, "page": page, "limit": limit, "offset": offset}
+        | ({"reviewer": reviewer or ""} if dual else {}),
     )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def review_queue_size(con: duckdb.DuckDBPyConnection, kind: str | None = None, paper_id: str | None = None) -> int:
+def review_queue_size(
+    con: duckdb.DuckDBPyConnection,
+    kind: str | None = None,
+    paper_id: str | None = None,
+    reviewer: str | None = None,
+    dual: bool = False,
+) -> int:
+    """How many values `review_queue` has to show (no paging)."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {table} t WHERE {_pending(k, dual)} AND {_FILTERS.format(kind=k)})"
+        for k, (table, _, _) in _QUEUE.items()
+    )
     found = con.execute(
-        "SELECT count(*) FROM ("
-        + " UNION ALL ".join(
-            f"SELECT '{k}' AS kind, paper_id FROM {table} WHERE review_status IS NULL"
-            for k, (table, _, _) in _QUEUE.items()
-        )
-        + ") WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR paper_id = ?)",
-        [kind, kind, paper_id, paper_id],
+        f"SELECT {counts}",
+        {"kind": kind, "paper_id": paper_id, "page": None} | ({"reviewer": reviewer or ""} if dual else {}),
     ).fetchone()
     return int(found[0]) if found else 0
+
+
+def review_progress(
+    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, reviewer: str | None = None, dual: bool = False
+) -> Row:
+    """Values of one paper (None: all) and how many of them are still to review (as `review_queue_size` counts)."""
+    found = con.execute(
+        "SELECT count(*) FROM ("
+        + " UNION ALL ".join(f"SELECT paper_id FROM {t}" for t, _, _ in _QUEUE.values())
+        + ") WHERE ? IS NULL OR paper_id = ?",
+        [paper_id, paper_id],
+    ).fetchone()
+    total = int(found[0]) if found else 0
+    left = review_queue_size(con, paper_id=paper_id, reviewer=reviewer, dual=dual)
+    return {"total": total, "left": left, "done": total - left}
 
 
 def record(con: duckdb.DuckDBPyConnection, kind: str, record_id: str) -> Row | None:
@@ -414,13 +526,16 @@ def record(con: duckdb.DuckDBPyConnection, kind: str, record_id: str) -> Row | N
     return found[0] if found else None
 
 
-def reviews(con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500) -> list[Row]:
-    """The review audit trail, newest first."""
+def reviews(
+    con: duckdb.DuckDBPyConnection, paper_id: str | None = None, limit: int = 500, reviewer: str | None = None
+) -> list[Row]:
+    """The review audit trail, newest first (only `reviewer`'s actions when given: blind review)."""
     return rows(
         con,
         "SELECT review_id, reviewed_at, reviewer, kind, action, record_id, paper_id, old_value, new_value"
-        " FROM reviews WHERE ? IS NULL OR paper_id = ? ORDER BY review_id DESC LIMIT ?",
-        [paper_id, paper_id, limit],
+        " FROM reviews WHERE (? IS NULL OR paper_id = ?) AND (? IS NULL OR reviewer = ?)"
+        " ORDER BY review_id DESC LIMIT ?",
+        [paper_id, paper_id, reviewer, reviewer, limit],
     )
 
 

@@ -51,6 +51,7 @@ def _evidence(e: Any, extractor: str) -> dict[str, Any]:
         "score": e.score,
         "extractor": e.source or extractor,
         "review_status": None,
+        "evidence_bbox": list(e.bbox) if e.bbox else None,
     }
 
 
@@ -89,6 +90,7 @@ def _extra_row(pid: str, x: ExtraEvidence) -> dict[str, Any]:
         "verified": e.verified,
         "score": e.score,
         "source": e.source,
+        "bbox": list(e.bbox) if e.bbox else None,
     }
 
 
@@ -98,7 +100,8 @@ def save_papers(
     """Store (or replace) papers with their documents, records and the evidence of their collapsed duplicate
     records (see `litextract.collapse`), all in one transaction; returns their paper_ids.
 
-    Records a reviewer has accepted, edited or rejected are kept exactly as reviewed, with their evidence.
+    Records a reviewer has accepted, edited, rejected or decided on (store.decisions) are kept exactly as they are,
+    with their evidence.
     """
     pids = [paper_id_of(doc.sha256) for doc, _, _ in papers]
     rows: dict[str, list[dict[str, Any]]] = {"datasets": [], "models": [], "results": [], "record_evidence": []}
@@ -130,14 +133,17 @@ def _replace(con: duckdb.DuckDBPyConnection, pids: list[str]) -> set[str]:
     stored = [r[0] for r in con.execute(f"SELECT paper_id FROM papers WHERE {these}", [pids]).fetchall()]
     if not stored:
         return set()
+    # reviewed: a review_status, or a reviewer's decision not settled yet (two reviewers required, migration 012)
+    decided = "(review_status IS NOT NULL OR record_id IN (SELECT item_id FROM decisions WHERE subject = ?))"
     reviewed_sql = " UNION ALL ".join(
-        f"SELECT record_id FROM {table} WHERE {these} AND review_status IS NOT NULL" for table in RECORD_TABLES
+        f"SELECT record_id FROM {table} WHERE {these} AND {decided}" for table in RECORD_TABLES
     )
-    reviewed = {r[0] for r in con.execute(reviewed_sql, [stored] * len(RECORD_TABLES)).fetchall()}
+    params = [p for table in RECORD_TABLES for p in (stored, KIND_OF_TABLE[table])]
+    reviewed = {r[0] for r in con.execute(reviewed_sql, params).fetchall()}
     for table in ("papers", "documents"):
         con.execute(f"DELETE FROM {table} WHERE {these}", [stored])
     for table in RECORD_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE {these} AND review_status IS NULL", [stored])
+        con.execute(f"DELETE FROM {table} WHERE {these} AND NOT {decided}", [stored, KIND_OF_TABLE[table]])
     con.execute(
         f"DELETE FROM record_evidence WHERE {these} AND merge_id IS NULL"
         " AND record_id NOT IN (SELECT unnest(?::VARCHAR[]))",

@@ -16,7 +16,9 @@ Attributes by file (all optional unless said):
   forms it applies to: such a form is taken in running text only near a dataset word such as "dataset",
   "challenge" or "cohort", or when it stands alone as a short label, a table cell or caption; for names that
   are ordinary words even as written: "Synapse", "Pancreas-CT"), `msd_task`/`msd_forms` (a Medical
-  Segmentation Decathlon task and the organ words that name it near an "MSD" mention).
+  Segmentation Decathlon task and the organ words that name it near an "MSD" mention), `domain = "natural"`
+  (a general-domain image dataset such as ImageNet or COCO: no modality, and a paper's use of it is most often
+  pre-training).
 - backbones.toml: `family` (ResNet, ViT, U-Net, ...), `type` (cnn | transformer | hybrid | gan | detector |
   registration | other), `task` (its default task), `zoo` (the key `verify` builds it from), `base` (the
   architecture a named model is built on: CheXNet -> DenseNet-121), `generic` (a family name without depth).
@@ -52,6 +54,11 @@ _FILES: dict[Kind, str] = {
     "venue": "venues.toml",
 }
 _GENERIC_TAIL = re.compile(r"[\s_-]+(?:dataset|data set|database|challenge|benchmark)s?\s*$", re.I)
+
+
+def bare(text: str) -> str:
+    """A name without a trailing generic word: "VGFR Dataset" -> "VGFR", "REFUGE challenge" -> "REFUGE"."""
+    return _GENERIC_TAIL.sub("", text) or text
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,8 @@ class Vocabulary:
         if not text:
             return None
         found = self._by_form.get((kind, _form(text))) or self._by_key.get((kind, key(text)))
-        bare = _GENERIC_TAIL.sub("", text)
-        return found or (self.lookup(kind, bare) if bare and bare != text else None)
+        plain = bare(text)
+        return found or (self.lookup(kind, plain) if plain != text else None)
 
     def canonical(self, kind: Kind, text: str | None) -> str | None:
         """The canonical name for `text`, or `text` as written when it is not in the vocabulary."""
@@ -158,9 +165,9 @@ class MentionFinder:
             for form in members:  # the group number is the form's rank: the lowest matching one wins
                 entry = forms[form]
                 as_written = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
-                body = _pattern(form if as_written else form.lower())
+                body = _pattern(form, lower=not as_written)
                 if plural and as_written and _ACRONYM.fullmatch(form):
-                    body += "s?"  # "AUCs of 0.91 and 0.88", "FIDs", "IoUs"
+                    body += "s?"  # "AUCs of 0.91 and 0.88", "FIDs"
                 (exact if as_written else folded).append(f"(?P<f{len(self._entries)}>{body})")
                 if form in contextual:
                     self._contextual.add(len(self._entries))
@@ -290,15 +297,18 @@ def _in_context(folded: str, start: int, end: int, context: re.Pattern[str]) -> 
     return bool(context.search(folded, max(lo, start - _CONTEXT_REACH), min(hi, end + _CONTEXT_REACH)))
 
 
-def _pattern(form: str) -> str:
-    """A regex for `form` with flexible separators between its parts and between letters and digits."""
+def _pattern(form: str, lower: bool = False) -> str:
+    """A regex for `form` with flexible separators between its parts, between letters and digits, and where a
+    lower-case letter meets a capital ("ClinicVideoDB" is found as "Clinic VideoDB"), and an optional slash
+    ("ViT-B/16" as "ViT-B16"); `lower`: for text in lower case."""
     chunks = [c for c in _SEPARATORS.split(form) if c]
     out = []
     for chunk in chunks:
-        pieces = re.findall(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]+", chunk)
+        pieces = re.findall(r"[A-Z]*[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+", chunk)
         out.append(
             "".join(
-                re.escape(p) + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
+                ("/? *" if p == "/" else re.escape(p.lower() if lower else p))
+                + (" *" if j + 1 < len(pieces) and p.isalnum() and pieces[j + 1].isalnum() else "")
                 for j, p in enumerate(pieces)
             )
         )

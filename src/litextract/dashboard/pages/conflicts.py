@@ -1,0 +1,3 @@
+from litextract.dashboard.conflicts import render
+
+render()

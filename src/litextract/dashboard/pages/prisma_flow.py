@@ -1,0 +1,3 @@
+from litextract.dashboard.prisma_flow import render
+
+render()

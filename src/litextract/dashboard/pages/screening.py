@@ -1,0 +1,3 @@
+from litextract.dashboard.screening import render
+
+render()
