@@ -68,8 +68,9 @@ class OfflineExtractor:
         ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name, sents)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _unique_results(from_tables, sentence_results(sents, ctx))
-        # the compared models' rows, and the rows a comparison keeps (the own model's, the strongest baseline's)
-        kept = [r for r in from_tables if r.headline and not (r.setting or "").startswith("ablation")]
+        # the compared models' rows, and the rows a comparison keeps (the own model's, the strongest baseline's;
+        # not a row set apart by a setting, an ablation variant or a configuration)
+        kept = [r for r in from_tables if r.headline and not r.setting]
         rows = labels + [(r.model, r.evidence.page, r.evidence.quote) for r in kept]
         models = find_models(
             title,
