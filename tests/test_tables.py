@@ -101,6 +101,8 @@ def test_header_paths_become_metric_target_and_the_caption_gives_dataset_and_spl
     assert got[("TumourNet", "hd95", "ET", 7.2)].as_printed == "7.20"
     assert got[("U-Net", "dice", "TC", 0.802)].source == "cited"
     assert len({r.key for r in ex.results}) == len(ex.results) == 18  # WT, TC, ET: three records, not one
+    x0, y0, x1, y1 = own.evidence.bbox or (0, 0, 0, 0)  # where the review highlights it: the row it was read from
+    assert own.evidence.verified and x0 < 100 < 400 < x1 and y1 - y0 < 15
 
 
 def ruled(path: Path) -> Path:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from litextract.document import Table
+from litextract.document import BBox, Cell, Table
 from litextract.extract.offline_results import (
     Context,
     Printed,
@@ -172,7 +172,7 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
         page_text = page.text if page else ""
         headline = _headline(values)
         seen: set[str] = set()
-        seen_rows: dict[int, tuple[str, bool]] = {}
+        seen_rows: _Rows = {}
         for v in values:
             value = scaled(v.printed.number, v.metric, v.printed.percent or v.column.percent)
             if value is None:
@@ -201,7 +201,12 @@ def table_results(tables: list[Table], ctx: Context) -> tuple[list[Result], list
                 ci_high=_spread(ci[1], v.metric, v.printed.percent or v.column.percent, value, v.printed.number)
                 if ci
                 else None,
-                evidence={"page": table.page, "quote": quote, "source": ctx.source},
+                evidence={
+                    "page": table.page,
+                    "quote": quote,
+                    "source": ctx.source,
+                    "bbox": _row_bbox(v.row, quote, seen_rows),  # the row's cells: the review highlights it there
+                },
             )
             if result is None or result.key in seen:
                 continue
@@ -702,21 +707,22 @@ def _flat(page_text: str) -> str:
     return clean(page_text)
 
 
-def _row_quote(
-    table: Table, row: int, page_text: str, label: str, value: str | None, seen: dict[int, tuple[str, bool]]
-) -> str:
+_Rows = dict[int, tuple[str, bool, BBox | None]]
+
+
+def _row_quote(table: Table, row: int, page_text: str, label: str, value: str | None, seen: _Rows) -> str:
     """The row as it reads in the page text, or the page-text span from its label to the value (`seen` keeps
-    each row's joined text and whether the page holds it, worked out once per row of a table)."""
+    each row's joined text, whether the page holds it and where the row is, worked out once per row)."""
     if not seen:  # every row's text at once: one pass over the cells, not one per row
-        by_row: dict[int, list[str]] = {}
+        by_row: dict[int, list[Cell]] = {}
         for c in sorted(table.cells, key=lambda c: c.col):
             if c.text:
-                by_row.setdefault(c.row, []).append(c.text)
+                by_row.setdefault(c.row, []).append(c)
         folded = _flat_folded(page_text)
-        for i, texts in by_row.items():
-            text = clean(" ".join(texts))
-            seen[i] = (text, bool(text) and text.casefold() in folded)
-    joined, found = seen.get(row, ("", False))
+        for i, cells in by_row.items():
+            text = clean(" ".join(c.text for c in cells))
+            seen[i] = (text, bool(text) and text.casefold() in folded, _union([c.bbox for c in cells]))
+    joined, found, _ = seen.get(row, ("", False, None))
     if found:
         return joined
     flat = _flat(page_text)
@@ -732,6 +738,19 @@ def _row_quote(
                 if alone.search(line):
                     return clean(line)
     return label or joined or (table.caption or "table")[:200]
+
+
+def _row_bbox(row: int, quote: str, seen: _Rows) -> BBox | None:
+    """Where the row is on the page, when the quote is the row as printed (the review highlights it there)."""
+    joined, found, bbox = seen.get(row, ("", False, None))
+    return bbox if found and quote == joined else None
+
+
+def _union(boxes: list[BBox | None]) -> BBox | None:
+    if not boxes or any(b is None for b in boxes):
+        return None
+    known = [b for b in boxes if b is not None]
+    return (min(b[0] for b in known), min(b[1] for b in known), max(b[2] for b in known), max(b[3] for b in known))
 
 
 @lru_cache(maxsize=8)
