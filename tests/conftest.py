@@ -147,6 +147,53 @@ def paper_db(folder: Path) -> tuple[Path, str]:
     return settings.db, outcome.paper_id
 
 
+class TablePage:
+    """Draws a table on a PDF page the way typesetting does: words at positions, rules as vector lines.
+
+    `row(y, cells)` puts each (x, text) at its position (text baseline at y); `centred(y, cells)` centres each
+    (x0, x1, text) between x0 and x1 (spanning labels); `hrule`/`vrule` draw booktabs rules and cell borders.
+    `sup(x, y, text)` writes a raised, smaller mark (a citation superscript).
+    """
+
+    def __init__(self, doc: pymupdf.Document, number: int, size: float = 9) -> None:
+        self.doc, self.number, self.size = doc, number, size
+
+    @property
+    def page(self) -> pymupdf.Page:  # loaded on each use: adding a page can leave older Page objects orphaned
+        return self.doc[self.number]
+
+    def text(self, x: float, y: float, text: str, size: float | None = None) -> None:
+        self.page.insert_text((x, y), text, fontsize=size or self.size)
+
+    def row(self, y: float, cells: list[tuple[float, str]]) -> None:
+        for x, text in cells:
+            self.text(x, y, text)
+
+    def width(self, text: str, size: float | None = None) -> float:
+        return pymupdf.get_text_length(text, fontsize=size or self.size)
+
+    def centred(self, y: float, cells: list[tuple[float, float, str]]) -> None:
+        for x0, x1, text in cells:
+            self.text((x0 + x1 - self.width(text)) / 2, y, text)
+
+    def sup(self, x: float, y: float, text: str) -> None:
+        self.text(x, y - 0.4 * self.size, text, size=0.6 * self.size)
+
+    def hrule(self, x0: float, x1: float, y: float, width: float = 0.6) -> None:
+        self.page.draw_line((x0, y), (x1, y), width=width)
+
+    def vrule(self, x: float, y0: float, y1: float, width: float = 0.6) -> None:
+        self.page.draw_line((x, y0), (x, y1), width=width)
+
+
+def pdf_pages(path: Path, n: int = 1) -> tuple[pymupdf.Document, list[TablePage]]:
+    """A new PDF of `n` A4-size pages to draw on; save it with `doc.save(path)`."""
+    doc = pymupdf.open()
+    for _ in range(n):
+        doc.new_page(width=595, height=842)
+    return doc, [TablePage(doc, i) for i in range(n)]
+
+
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
     """The two-paper sample database of `helpers.build_sample_db`, the dashboard pointed at it, reviewer dr-ada."""

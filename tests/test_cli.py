@@ -21,8 +21,8 @@ EXPECTED_HEADERS = {
     "paper_datasets.csv": "paper_id,dataset",
     "datasets.csv": "dataset,aliases,modality,body_part,size_text,tasks,public,url,n_papers,paper_ids",
     "models.csv": "paper_id,model,backbone,task,proposed,pretrained,mention,evidence_page,evidence_quote,verified",
-    "results.csv": "paper_id,model,backbone,dataset,metric,value,as_printed,split,evidence_page,evidence_quote,"
-    "verified",
+    "results.csv": "paper_id,model,backbone,dataset,metric,value,as_printed,split,target,setting,source,proposed,"
+    "headline,std,ci_low,ci_high,evidence_page,evidence_quote,verified",
 }
 
 

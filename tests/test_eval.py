@@ -397,6 +397,15 @@ def test_split_is_scored_on_matched_results_whose_gold_has_one() -> None:
     assert s.missed["result_split"][0] == "PancNet | MSD Pancreas | auc = 0.971: split test (extracted validation)"
 
 
+def test_split_is_scored_on_the_row_of_the_gold_model_when_another_row_has_the_same_value() -> None:
+    ex = Extracted(results=[
+        ExtractedResult("PancNet w/o attention", "MSD Pancreas", "accuracy", 0.942, "train", headline=True),
+        ExtractedResult("PancNet", "MSD Pancreas", "accuracy", 0.942, "test", headline=False),
+    ])
+    s = score(ex)
+    assert not any("accuracy = 0.942" in m for m in s.missed["result_split"])  # the train row is a variant's
+
+
 def test_groups_score_their_papers_apart(tmp_path: Path) -> None:
     a, b = score(perfect(), gold(file="a.pdf")), score(None, gold(file="b.pdf"))
     a.gold_file, b.gold_file = "a.gold.json", "b.gold.json"
@@ -434,3 +443,26 @@ def test_eval_groups_and_per_paper_at_80_columns(tmp_path: Path, settings: Setti
     assert sum(line.endswith(".pdf") for line in lines) == 7  # one line per paper, then its figures
     bad = CliRunner().invoke(app, ["eval", "--gold", str(CORPUS), "--db", str(settings.db), "--group", "x"])
     assert bad.exit_code == 2 and "NAME=FILE" in bad.output
+
+
+def test_only_headline_rows_count_against_precision() -> None:
+    """Every table row is stored with its role; a per-class, ablation or weaker-baseline row that the gold leaves
+    out is no error, a headline row that matches nothing is."""
+    ex = Extracted(results=[
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971),
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.5, headline=False),
+        ExtractedResult("VGG16", "MSD Pancreas", "auc", 0.6, headline=True),
+    ])
+    s = score(ex)
+    assert (s.counts["results"].tp, s.counts["results"].fp) == (1, 1)
+    assert s.spurious["results"] == ["VGG16 | MSD Pancreas | auc = 0.6"]
+
+
+def test_a_headline_row_is_matched_before_a_row_of_the_same_value() -> None:
+    g = gold(results=[{"model": "PancNet", "dataset": "MSD Pancreas", "metric": "auc", "value": 0.971}])
+    ex = Extracted(results=[
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, headline=False),
+        ExtractedResult("PancNet", "MSD Pancreas", "auc", 0.971, headline=True),
+    ])
+    s = score(ex, g)
+    assert (s.counts["results"].tp, s.counts["results"].fp) == (1, 0)

@@ -82,7 +82,7 @@ def test_proposed_model_backbone_and_pretraining() -> None:
     assert proposed[0].task == "segmentation" and proposed[0].evidence.verified
 
 
-def test_table_rows_of_proposed_model_and_best_baseline() -> None:
+def test_every_table_row_is_kept_with_its_role() -> None:
     page2 = (
         "Table 2. Comparison on the KiTS19 test set.\nMethod\nDice (%)\nHD95 (mm)\n"
         "U-Net [5]\n80.10\n9.20\nV-Net [6]\n82.40\n8.10\nKidneyNet (ours)\n85.30\n6.55\n"
@@ -98,16 +98,19 @@ def test_table_rows_of_proposed_model_and_best_baseline() -> None:
         ],
     )
     ex = run(document(INTRO + "We evaluate on the KiTS19 dataset and the KiTS19 test split.", page2, tables=[table]))
-    got = {(r.model, r.metric, r.value, r.as_printed, r.split, r.dataset) for r in ex.results}
-    assert ("KidneyNet", "dice", 0.853, "85.30", "test", "KiTS19") in got
-    assert ("KidneyNet", "hd95", 6.55, "6.55", "test", "KiTS19") in got
-    assert ("V-Net", "dice", 0.824, "82.40", "test", "KiTS19") in got  # the strongest baseline, citation mark dropped
-    assert not any(r.model.startswith("U-Net") for r in ex.results)
+    got = {(r.model, r.metric, r.value, r.as_printed, r.split, r.dataset): r for r in ex.results}
+    own = got[("KidneyNet", "dice", 0.853, "85.30", "test", "KiTS19")]
+    assert own.proposed and own.headline and own.source == "paper"
+    assert got[("KidneyNet", "hd95", 6.55, "6.55", "test", "KiTS19")].headline
+    best = got[("V-Net", "dice", 0.824, "82.40", "test", "KiTS19")]  # the strongest baseline, citation mark dropped
+    assert best.headline and not best.proposed and best.source == "cited"
+    other = got[("U-Net", "dice", 0.801, "80.10", "test", "KiTS19")]  # kept, but not what a summary shows
+    assert not other.headline and other.source == "cited"
     assert all(r.evidence.verified for r in ex.results)
     assert {m.name for m in ex.models if not m.proposed} >= {"U-Net", "V-Net"}
 
 
-def test_ablation_table_gives_no_results() -> None:
+def test_ablation_table_rows_are_kept_as_ablation_settings() -> None:
     table = Table(
         page=2,
         caption="Table 3. Ablation study of the attention module.",
@@ -120,7 +123,8 @@ def test_ablation_table_gives_no_results() -> None:
             tables=[table],
         )
     )
-    assert ex.results == []
+    assert {(r.model, r.value) for r in ex.results} == {("w/o attention", 0.8), ("KidneyNet", 0.85)}
+    assert all(r.setting == "ablation" and not r.headline for r in ex.results)
 
 
 def test_abstract_sentence_results_percent_fraction_and_distance() -> None:

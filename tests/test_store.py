@@ -144,3 +144,53 @@ def test_an_interrupted_statement_is_a_keyboard_interrupt(tmp_path: Path) -> Non
         raise RuntimeError("Query interrupted")  # what DuckDB 2.0 raises when SIGINT stops a statement
     with pytest.raises(RuntimeError), connect(tmp_path / "i.duckdb"):
         raise RuntimeError("some other failure")
+
+
+def test_result_qualifiers_are_stored_exported_and_make_records_distinct(tmp_path: Path) -> None:
+    from litextract.export import export
+
+    ev = Evidence(page=1, quote="t")
+    regions = [("WT", 0.9), ("TC", 0.9), ("ET", 0.85)]  # WT and TC share a value: still two records
+    results = [
+        Result(model="Ours", dataset="BraTS 2021", metric="dice", value=v, as_printed=str(v), target=t,
+               split="validation", proposed=True, std=0.02, evidence=ev)
+        for t, v in regions
+    ] + [Result(model="U-Net", dataset="BraTS 2021", metric="dice", value=0.88, as_printed="0.88", source="cited",
+                setting="ablation", headline=False, ci_low=0.86, ci_high=0.9, evidence=ev)]
+    with connect(tmp_path / "s.duckdb") as con:
+        pid = save_paper(con, document(), Extraction(paper=Paper(title="A paper"), results=results))
+        stored = {(r["model"], r["target"]): r for r in queries.results(con, pid)}
+        counts = export(con, tmp_path / "out")
+    assert len(stored) == 4 and counts["results.csv"] == 4
+    own = stored[("Ours", "WT")]
+    assert (own["split"], own["proposed"], own["std"], own["source"], own["headline"]) == (
+        "validation", True, 0.02, "paper", False
+    )
+    cited = stored[("U-Net", None)]
+    assert (cited["source"], cited["setting"], cited["ci_low"], cited["ci_high"]) == ("cited", "ablation", 0.86, 0.9)
+    assert "target,setting,source,proposed,headline,std" in (tmp_path / "out" / "results.csv").read_text()
+
+
+def test_a_database_from_before_the_qualifiers_keeps_its_record_ids(tmp_path: Path) -> None:
+    """Migration 010 on a database as 006 left it (007's keys computed before the qualifier columns exist), and
+    a reviewed result that had a split is the same record when a re-extraction adds its qualifiers' defaults."""
+    db = tmp_path / "old.duckdb"
+    with connect(db) as con:
+        pid = save_paper(con, document(), extraction())
+        for column in ("target", "setting", "source", "proposed", "headline", "std", "ci_low", "ci_high"):
+            con.execute(f"ALTER TABLE results DROP COLUMN {column}")
+        for table in ("datasets", "models", "results"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN record_key")
+        con.execute("UPDATE results SET split = 'test', review_status = 'accepted'")
+        con.execute("DELETE FROM schema_migrations WHERE version IN (7, 10)")
+        (before,) = con.execute("SELECT record_id FROM results").fetchone() or ("",)
+    assert upgrade(db) == [7, 10]
+    again = extraction()
+    again.results[0].split = "test"
+    again.results[0].headline = True
+    with connect(db) as con:
+        save_paper(con, document(), again)
+        stored = queries.results(con, pid)
+    assert [(r["record_id"], r["record_key"], r["review_status"]) for r in stored] == [
+        (before, again.results[0].key, "accepted")
+    ]

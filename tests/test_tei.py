@@ -69,7 +69,10 @@ def test_body_tables_figures_references_and_pages() -> None:
 
 def test_spanning_cells_keep_columns_aligned() -> None:
     tei = WRITTEN.replace(b"<cell>Method</cell>", b'<cell cols="2">Method</cell>')
-    assert doc_of(tei).tables[0].rows[0] == ["Method", "", "Dice"]
+    table = doc_of(tei).tables[0]
+    assert (table.header_rows, table.n_cols) == (1, 3)
+    assert [(c.text, c.col, c.col_span) for c in table.cells if c.row == 0] == [("Method", 0, 2), ("Dice", 2, 1)]
+    assert table.header_path(2) == ("Dice",) and table.rows[1] == ["3D U-Net", "0.85", ""]
 
 
 @pytest.mark.parametrize(

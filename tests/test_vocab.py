@@ -87,6 +87,14 @@ def test_no_form_names_two_entries_of_a_kind(kind: Kind) -> None:
         ("metric", "Sα", "s-measure"),
         ("metric", "ROUGE-L", "rouge-l"),
         ("metric", "target registration error", "tre"),
+        ("metric", "Kernel Inception Distance", "kid"),
+        ("metric", "bPQ", "pq"),
+        ("metric", "multi-class PQ", "mpq"),
+        ("metric", "aggregated Jaccard index", "aji"),
+        ("metric", "F1@0.25", "f1@25"),
+        ("metric", "segmental edit score", "edit"),
+        ("metric", "ID-F1", "idf1"),
+        ("metric", "OPCSB", "op_csb"),
     ],
 )
 def test_aliases_lead_to_the_canonical_name(kind: str, alias: str, canonical: str) -> None:
@@ -225,6 +233,24 @@ def test_a_word_like_name_counts_near_dataset_words_or_as_a_label() -> None:
     assert names("dataset", "Synapse") == ["BTCV"]  # a table cell or column header
     found = vocabulary().finder("dataset").find_each(["Synapse", "Synapse formation was imaged in vivo over weeks."])
     assert [[m.entry.name for m in f] for f in found] == [["BTCV"], []]
+
+
+def test_short_metric_names_count_as_labels_or_near_metric_words() -> None:
+    assert names("metric", "Method DICE AJI PQ mPQ") == ["dice", "aji", "pq", "mpq"]
+    assert names("metric", "The challenge scores tracking with the DET, SEG and TRA measures.") == [
+        "det", "seg", "tra",
+    ]
+    assert names("metric", "SEG") == ["seg"]  # a column header
+    assert names("metric", "Accuracy") == ["accuracy"] and names("metric", "Edit") == ["edit"]
+    assert names("metric", "F1@10 F1@25 F1@50") == ["f1@10", "f1@25", "f1@50"]
+    assert names("metric", "Each SEG mask of the colonoscopy frames was drawn by two experts.") == []
+    assert names("metric", "We edit the masks by hand where the model is wrong.") == []
+    assert names("metric", "RQ2: does pretraining help on small cohorts?") == []
+
+
+def test_a_metric_acronym_counts_in_the_plural_and_a_word_does_not() -> None:
+    assert names("metric", "with AUCs of 0.91 and 0.88 and FIDs of 10.8 and 3.5") == ["auc", "fid"]
+    assert names("metric", "the feature maps of the encoder") == []
 
 
 @pytest.mark.parametrize(

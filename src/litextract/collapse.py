@@ -30,7 +30,7 @@ def collapse(extraction: Extraction) -> Collapsed:
     extra: list[ExtraEvidence] = []
     datasets = _collapse(extraction.datasets, "dataset", extra, _fill_dataset)
     models = _collapse(extraction.models, "model", extra, _fill_model)
-    results = _collapse(extraction.results, "result", extra, lambda a, b: a)
+    results = _collapse(extraction.results, "result", extra, _fill_result)
     out = extraction.model_copy(update={"datasets": datasets, "models": models, "results": results})
     return Collapsed(out, extra)
 
@@ -69,3 +69,10 @@ def _fill_dataset(a: Dataset, b: Dataset) -> Dataset:
 
 def _fill_model(a: Model, b: Model) -> Model:
     return a.model_copy(update={**_empty_filled(a, b), "proposed": a.proposed or b.proposed})
+
+
+def _fill_result(a: Result, b: Result) -> Result:
+    """One value stated twice (a table and a sentence): what either says (a split, a std) and either's role."""
+    return a.model_copy(
+        update={**_empty_filled(a, b), "proposed": a.proposed or b.proposed, "headline": a.headline or b.headline}
+    )

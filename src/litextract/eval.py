@@ -62,6 +62,7 @@ class ExtractedResult:
     metric: str
     value: float
     split: str | None = None
+    headline: bool = True  # counted against precision when unmatched (a per-class, ablation or baseline row is not)
 
 
 @dataclass
@@ -98,7 +99,8 @@ class Extracted:
             models=[ExtractedModel(m["name"], m.get("backbone"), m.get("task"), bool(m.get("proposed")))
                     for m in models],
             results=[
-                ExtractedResult(r["model"], r.get("dataset"), r["metric"], float(r["value"]), r.get("split"))
+                ExtractedResult(r["model"], r.get("dataset"), r["metric"], float(r["value"]), r.get("split"),
+                                r.get("headline") is not False)
                 for r in results
                 if r.get("value") is not None
             ],
@@ -387,8 +389,11 @@ class Scorer:
         self._names(score, "modalities", [d.modality for d in gold.datasets if d.modality],
                     [d.modality for d in found.datasets if d.modality], "modality")
         pairs = self._results(score, gold, found.results, with_model=False)
-        self._results(score, gold, found.results, with_model=True)
-        self._qualifiers(score, gold, found.results, pairs)
+        with_model = self._results(score, gold, found.results, with_model=True)
+        # a gold result's qualifiers are checked on the extracted row of its model when there is one (the same
+        # value of another row, an ablation variant's, is not the row it stands for)
+        row_of = {j: i for i, j in pairs} | {j: i for i, j in with_model}
+        self._qualifiers(score, gold, found.results, sorted((i, j) for j, i in row_of.items()))
         gold_modality = {self.canon("modality", d.modality) for d in gold.datasets if d.modality}
         found_modality = {self.canon("modality", d.modality) for d in found.datasets if d.modality}
         dl_right = found.uses_deep_learning == gold.uses_deep_learning
@@ -414,11 +419,13 @@ class Scorer:
         score.missed[name] = [text for text, ok in checks if not ok]
 
     def _record(self, score: PaperScore, name: str, gold: list[str], found: list[str],
-                pairs: list[tuple[int, int]]) -> None:
+                pairs: list[tuple[int, int]], counted: list[bool] | None = None) -> None:
+        """Matched, spurious and missed items; only the `counted` found items that match nothing are spurious."""
         used_found, used_gold = {i for i, _ in pairs}, {j for _, j in pairs}
-        score.counts[name] = Counts(len(pairs), len(found) - len(pairs), len(gold) - len(pairs))
+        spurious = [f for i, f in enumerate(found) if i not in used_found and (counted is None or counted[i])]
+        score.counts[name] = Counts(len(pairs), len(spurious), len(gold) - len(pairs))
         score.missed[name] = [g for j, g in enumerate(gold) if j not in used_gold]
-        score.spurious[name] = [f for i, f in enumerate(found) if i not in used_found]
+        score.spurious[name] = spurious
 
     def _distinct(self, kind: Kind, names: list[str]) -> list[str]:
         """One name per canonical key, in first-seen order."""
@@ -504,11 +511,15 @@ class Scorer:
                 and (not with_model or key(e.model) == key(g.model))
             )
 
-        pairs = match(found, gold.results, compatible)
+        # headline rows first: a matching keeps the rows it has matched, so a headline row is never left
+        # unmatched (and counted spurious) for a non-headline row of the same value
+        order = sorted(range(len(found)), key=lambda i: not found[i].headline)
+        pairs = [(order[i], j) for i, j in match([found[i] for i in order], gold.results, compatible)]
         self._record(score, "results_with_model" if with_model else "results",
                      [_result_text(r.model, r.dataset, r.metric, r.value) for r in gold.results],
-                     [_result_text(r.model, r.dataset, r.metric, r.value) for r in found], pairs)
-        return pairs
+                     [_result_text(r.model, r.dataset, r.metric, r.value) for r in found], sorted(pairs),
+                     counted=[r.headline for r in found])
+        return sorted(pairs)
 
 
 def _result_text(model: str, dataset: str | None, metric: str, value: float) -> str:

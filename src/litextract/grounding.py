@@ -49,13 +49,7 @@ def quote_bbox(quote: str, page: Page) -> BBox | None:
     blocks, the quote is not in them, or it is printed more than once (a bare number in several cells: only the
     extractor knows which)."""
     q = fold(quote)
-    parts, spans, at = [], [], 0
-    for block in page.blocks:
-        text = fold(block.text)
-        parts.append(text)
-        spans.append((at, at + len(text), block.bbox))
-        at += len(text) + 1
-    joined = " ".join(parts)
+    joined, spans = _folded_blocks(page)
     if not q or not joined:
         return None
     digit_bounded = (r"(?<!\d)" if q[0].isdigit() else "") + re.escape(q) + (r"(?!\d)" if q[-1].isdigit() else "")
@@ -80,6 +74,26 @@ def quote_bbox(quote: str, page: Page) -> BBox | None:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+_BLOCKS: dict[tuple[int, str], tuple[str, list[tuple[int, int, BBox]]]] = {}
+
+
+def _folded_blocks(page: Page) -> tuple[str, list[tuple[int, int, BBox]]]:
+    """The page's text blocks folded and joined, with each block's span in the joined text and its bbox; worked
+    out once per page (a paper's table rows are hundreds of results on a few pages)."""
+    cache_key = (page.number, page.text)
+    if cache_key not in _BLOCKS:
+        if len(_BLOCKS) >= 64:
+            _BLOCKS.clear()
+        parts, spans, at = [], [], 0
+        for block in page.blocks:
+            text = fold(block.text)
+            parts.append(text)
+            spans.append((at, at + len(text), block.bbox))
+            at += len(text) + 1
+        _BLOCKS[cache_key] = (" ".join(parts), spans)
+    return _BLOCKS[cache_key]
 
 
 def check(evidence: Evidence, doc: Document, value_text: str | None = None) -> Evidence:

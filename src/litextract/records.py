@@ -106,7 +106,31 @@ class Result(BaseModel):
     metric: str = Field(description="canonical metric name, lower case: accuracy, auc, dice, hd95, ...")
     value: float = Field(description="a fraction for percentages; distances keep their printed value")
     as_printed: str
-    split: str | None = Field(default=None, description="test | validation | cross-validation | external")
+    split: str | None = Field(default=None, description="test | validation | cross-validation | external | train")
+    target: Annotated[str | None, Column(listed=False)] = Field(
+        default=None, description="the class, organ, sub-region or lesion size the value is for; None = overall"
+    )
+    setting: Annotated[str | None, Column(listed=False)] = Field(
+        default=None, description="what else sets this value apart, as printed: 'ablation', 'trained on STARE', ..."
+    )
+    source: Annotated[Literal["paper", "cited"], Column(listed=False)] = Field(
+        default="paper",
+        description="'cited': a number the paper quotes from other work (a cited row, a literature table)",
+    )
+    proposed: Annotated[bool, Column(listed=False)] = Field(
+        default=False, description="a result of the paper's own model or one of its variants"
+    )
+    headline: Annotated[bool, Column(listed=False)] = Field(
+        default=False,
+        description="what a comparison table keeps: the own model's overall results, each table's strongest baseline",
+    )
+    std: Annotated[float | None, Column(listed=False)] = Field(
+        default=None, description="the standard deviation printed with the value (± or (sd))"
+    )
+    ci_low: Annotated[float | None, Column(listed=False)] = Field(
+        default=None, description="the confidence interval printed with the value"
+    )
+    ci_high: Annotated[float | None, Column(listed=False)] = None
     evidence: Evidence
 
     @property
@@ -226,21 +250,30 @@ class ExtraEvidence(BaseModel, frozen=True):
     mention: str | None = None
 
 
-KEY_FIELDS = {"dataset": ("name",), "model": ("name",), "result": ("model", "dataset", "metric", "value")}
+KEY_QUALIFIERS = ("target", "setting")  # what makes two results of one value different records, when set
+KEY_FIELDS = {
+    "dataset": ("name",),
+    "model": ("name",),
+    "result": ("model", "dataset", "metric", "value", *KEY_QUALIFIERS),
+}
 
 
 def record_key(kind: str, values: Mapping[str, Any]) -> str:
     """What makes two records of one paper the same record, from a record's fields or a stored row.
 
     A dataset or a model: its name, case-folded. A result: its model and dataset (case-folded), metric and value
-    (6 significant digits), so 0.9 and 0.90000001 are one value. Records of one paper with one key are one record
-    (`collapse`, `combine`); the key is what the record's id is made from (`record_id`), and it is stored with
-    each row (`record_key`, migration 007) for `dedupe` to find stored duplicates by.
+    (6 significant digits), so 0.9 and 0.90000001 are one value; then its target and setting when set (BraTS WT
+    and TC of one value are two records), so a result without them keeps the key it had before they existed. The
+    split is not part of it: a value restated without its split is the same record, and a stored record that had
+    a split keeps its id. Records of one paper with one key are one record (`collapse`, `combine`); the key is
+    what the record's id is made from (`record_id`), and it is stored with each row (`record_key`, migration 007)
+    for `dedupe` to find stored duplicates by.
     """
     if kind == "result":
-        model, dataset, metric, value = (values[name] for name in KEY_FIELDS["result"])
+        model, dataset, metric, value = (values[name] for name in KEY_FIELDS["result"][:4])
         number = "" if value is None else f"{value:.6g}"
-        return "|".join([model.casefold(), (dataset or "").casefold(), metric, number])
+        extra = [f"{q}={v.casefold()}" for q in KEY_QUALIFIERS if (v := values.get(q))]
+        return "|".join([model.casefold(), (dataset or "").casefold(), metric, number, *extra])
     return str(values["name"]).casefold()
 
 

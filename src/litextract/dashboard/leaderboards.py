@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from litextract.dashboard import data, tables
+from litextract.store import queries
 from litextract.vocab import vocabulary
 
 LOWER_IS_BETTER_KINDS = {"distance", "error"}
@@ -37,11 +38,23 @@ def render() -> None:
     verified_only = right.toggle("Verified values only", key="lb_verified")
     if metric is None:
         return
+    slices = data.read("leaderboard_slices", dataset=dataset, metric=metric)
+    targets = list(dict.fromkeys(row["target"] for row in slices))
+    splits = [s for s in queries.LEADERBOARD_SPLITS if any(row["split"] == s for row in slices)] or ["test"]
+    left, middle, right = st.columns([2, 1, 1])
+    target = left.selectbox("Target", targets, format_func=lambda t: t or "overall", key="lb_target")
+    split = middle.selectbox("Split", splits, key="lb_split")  # ranked only against values on the same split
+    include_cited = right.toggle("Values quoted from other papers", key="lb_cited")
+    include_ablation = right.toggle("Ablation rows", key="lb_ablation")
     ascending = lower_is_better(metric)
     board = data.read(
-        "leaderboard", dataset=dataset, metric=metric, lower_is_better=ascending, verified_only=verified_only
+        "leaderboard", dataset=dataset, metric=metric, lower_is_better=ascending, verified_only=verified_only,
+        target=target, split=split, include_cited=include_cited, include_ablation=include_ablation,
     )
-    st.caption(f"{len(board)} results, {'lower' if ascending else 'higher'} is better.")
+    st.caption(
+        f"{len(board)} results on the {split} split, {target or 'overall'}, {'lower' if ascending else 'higher'}"
+        " is better (a result that states no split counts as test)."
+    )
     frame = pd.DataFrame(
         board,
         columns=[
@@ -50,7 +63,11 @@ def render() -> None:
             "backbone",
             "value",
             "as_printed",
+            "std",
             "split",
+            "target",
+            "setting",
+            "source",
             "proposed",
             "title",
             "year",

@@ -13,9 +13,11 @@ from litextract.document import Document
 from litextract.extract.offline_datasets import find_datasets
 from litextract.extract.offline_models import find_models, own_names, paper_task, proposed_names
 from litextract.extract.offline_paper import paper_record
-from litextract.extract.offline_results import Context, sentence_results, table_results
+from litextract.extract.offline_results import Context
 from litextract.extract.offline_screening import screen
 from litextract.extract.offline_text import abstract_end, dropping, reference_list, sentences
+from litextract.extract.results_prose import sentence_results
+from litextract.extract.results_tables import table_results
 from litextract.records import Extraction, Result
 from litextract.text import key
 from litextract.vocab import vocabulary
@@ -63,10 +65,13 @@ class OfflineExtractor:
         dataset_keys = {key(n) for d in datasets for n in (d.name, d.mention) if n}
         named = [n for n in own_names(title, sents, body) if key(n) not in dataset_keys]  # "CBIS-DDSM: ..." a dataset
         proposed = proposed_names(title, sents, body, doc.tables, named)
-        ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name)
+        ctx = Context(doc, vocab, proposed, [d.name for d in datasets if d.role == "used"], self.name, sents)
         from_tables, labels = table_results(doc.tables, ctx)
         results = _unique_results(from_tables, sentence_results(sents, ctx))
-        rows = labels + [(r.model, r.evidence.page, r.evidence.quote) for r in from_tables]  # kept rows: models too
+        # the compared models' rows, and the rows a comparison keeps (the own model's, the strongest baseline's;
+        # not a row set apart by a setting, an ablation variant or a configuration)
+        kept = [r for r in from_tables if r.headline and not r.setting]
+        rows = labels + [(r.model, r.evidence.page, r.evidence.quote) for r in kept]
         models = find_models(
             title,
             sents,
@@ -103,7 +108,13 @@ def _unique_results(from_tables: list[Result], from_sentences: list[Result]) -> 
             seen.add(key)
             out.append(r)
     for r in from_sentences:
-        # a rounded restatement of a table value ("77.5%" for 0.7756) is the same result
-        if not any(o.metric == r.metric and o.dataset == r.dataset and abs(o.value - r.value) < 0.001 for o in out):
+        # a restatement of a table value ("77.5%" for 0.7756, or without its dataset) is the same result; so
+        # is a sentence repeating another's
+        if not any(
+            o.metric == r.metric
+            and abs(o.value - r.value) < 0.001
+            and (not r.dataset or o.dataset in (r.dataset, None))
+            for o in out
+        ):
             out.append(r)
     return out

@@ -315,7 +315,7 @@ def abstract_end(sents: list[Sentence]) -> int:
 
 
 _CITE_MARKS = re.compile(
-    r"\s*\[[\d?,\s\-–]+\]|[*†‡§]+|\s*\((?:ours|proposed|our method|this work)\)|"
+    r"\s*\[[\d?,\s\-–]+\]|[*†‡§⁰¹²³⁴⁵⁶⁷⁸⁹˒ᵃᵇᶜᵈᵉ]+|\s*\((?:ours|proposed|our method|this work)\)|"
     r"\s*\([A-Z][\w\-']+(?: et al\.| and [A-Z][\w\-']+)?,? (?:19|20)\d\d[a-z]?\)",
     re.I,
 )

@@ -10,12 +10,14 @@ import pymupdf
 from litextract.document import Block, Document, Page, Section, Table
 from litextract.parse import ParseError
 from litextract.parse.header import HEADER_PAGES, Line, cover_like, header_from_text
-from litextract.parse.layout_tables import tables_from_words
+from litextract.parse.tables import tables_from_words
+from litextract.parse.tables.geometry import rules_of, split_superscripts
 
 pymupdf.no_recommend_layout()  # no "Consider using the pymupdf_layout package" message on stdout
 pymupdf.TOOLS.mupdf_display_errors(False)  # MuPDF's messages are kept (mupdf_warnings) and reported per file
 
 _TABLE_CAPTION = re.compile(r"^\s*(Table|TABLE)\s+([0-9]+|[IVX]+)\b", re.M)
+_GLUED_MARK = re.compile(r"[A-Za-z)\]]\d{1,3}(?:,\d{1,3})*$|[a-z)][*†‡]$")
 _HEADING = re.compile(
     r"^\s*((?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-Z][^\n]{2,80}|Abstract|ABSTRACT|References|REFERENCES)\s*$",
     re.M,
@@ -80,16 +82,25 @@ class PyMuPDFParser:
         text = "".join(b[4] for b in raw_blocks)  # what extractText() gives, without a second pass over the page
         number = page.number + 1
         lines: list[Line] = []
+        page_dict = None
         if fonts:  # font sizes for the title, read on the first page(s) only (speed)
-            blocks, lines = _dict_blocks(textpage.extractDICT(), number)
+            page_dict = textpage.extractDICT()
+            blocks, lines = _dict_blocks(page_dict, number)
         else:
             blocks = [Block(text=b[4].strip(), bbox=(b[0], b[1], b[2], b[3])) for b in raw_blocks if b[4].strip()]
         tables: list[Table] = []
         if self.tables and _TABLE_CAPTION.search(text):
             words = [(w[0], w[1], w[2], w[3], w[4], w[5]) for w in textpage.extractWORDS()]
-            tables = tables_from_words(words, number, page.rect.width)
+            if any(_GLUED_MARK.search(w[4]) for w in words):  # a mark set close after a word: maybe superscript
+                words = split_superscripts(words, page_dict or textpage.extractDICT())
+            tables = tables_from_words(words, number, page.rect.width, _rules(page))
         page_obj = Page(number=number, text=text, blocks=blocks, width=page.rect.width, height=page.rect.height)
         return page_obj, tables, lines
+
+
+def _rules(page: pymupdf.Page) -> list:
+    rules = rules_of(page.get_cdrawings())
+    return rules.horizontal + rules.vertical
 
 
 def _open(data: bytes) -> pymupdf.Document:

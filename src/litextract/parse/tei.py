@@ -13,13 +13,15 @@ import re
 
 from lxml import etree
 
-from litextract.document import Document, Header, Section, Table
+from litextract.document import Cell, Document, Header, Section, Table
 from litextract.text import arxiv_id, doi
 
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.:])")
+_NUMERIC_CELL = re.compile(r"^[(\[]?[±+\-−–]?\d+(?:[.,]\d+)?\s*%?")
+_TABLE_NUMBER = re.compile(r"^\s*(?:Table|TABLE)\s+([0-9]+[a-z]?|[IVX]+|S\d+)\b")
 
 
 class TEIError(ValueError):
@@ -215,16 +217,35 @@ def _section(div: etree._Element) -> Section:
 
 
 def _table(fig: etree._Element) -> Table:
-    rows: list[list[str]] = []
+    """A TEI table as grid cells: `cols` spans kept; the rows before the first row of numbers are its header."""
+    cells: list[Cell] = []
+    n_rows = n_cols = 0
+    numeric_rows: list[int] = []
     for row in fig.iterfind("tei:table/tei:row", NS):
-        cells: list[str] = []
+        col, numbers, texts = 0, 0, []
         for cell in row.iterfind("tei:cell", NS):
-            cells.append(text_of(cell))
             span = cell.get("cols") or "1"
-            cells.extend([""] * (int(span) - 1 if span.isdigit() else 0))
-        if any(cells):
-            rows.append(cells)
-    return Table(page=page_of(fig), caption=_caption(fig) or None, rows=rows, source="grobid")
+            width = int(span) if span.isdigit() and int(span) > 0 else 1
+            text = text_of(cell)
+            texts.append(text)
+            if text:
+                cells.append(Cell(text=text, row=n_rows, col=col, col_span=width))
+                numbers += bool(_NUMERIC_CELL.match(text))
+            col += width
+        if any(texts):
+            if numbers >= 2:
+                numeric_rows.append(n_rows)
+            n_cols = max(n_cols, col)
+            n_rows += 1
+        else:
+            cells = [c for c in cells if c.row != n_rows]
+    header = min(numeric_rows[0], 3) if numeric_rows else min(n_rows, 1)
+    caption = _caption(fig) or None
+    number = _TABLE_NUMBER.match(caption or "")
+    return Table(
+        page=page_of(fig), number=number.group(1) if number else None, caption=caption, cells=cells,
+        n_rows=n_rows, n_cols=n_cols, header_rows=header, source="grobid",
+    )
 
 
 def _caption(fig: etree._Element) -> str:

@@ -311,28 +311,55 @@ def leaderboard_choices(con: duckdb.DuckDBPyConnection) -> list[Row]:
     )
 
 
+LEADERBOARD_SPLITS = ("test", "validation", "cross-validation", "external", "train")
+
+
+def leaderboard_slices(con: duckdb.DuckDBPyConnection, dataset: str, metric: str) -> list[Row]:
+    """The targets (NULL: overall) and splits the results for `dataset` and `metric` have, most reported first:
+    a leaderboard ranks one target on one split."""
+    return rows(
+        con,
+        "SELECT r.target, coalesce(r.split, 'test') AS split, count(*) AS n_results FROM results r"
+        f" WHERE r.dataset = ? AND r.metric = ? AND {_live('r', False)}"
+        " GROUP BY ALL ORDER BY r.target NULLS FIRST, n_results DESC",
+        [dataset, metric],
+    )
+
+
 def leaderboard(
     con: duckdb.DuckDBPyConnection,
     dataset: str,
     metric: str,
     lower_is_better: bool = False,
     verified_only: bool = False,
+    target: str | None = None,
+    split: str = "test",
+    include_cited: bool = False,
+    include_ablation: bool = False,
 ) -> list[Row]:
-    """Every reported result for `dataset` and `metric`, best first, with the model and paper it comes from."""
+    """The results for one dataset, metric, target (None: overall) and split, best first, with the model and
+    paper they come from: like ranked with like. A result without a split counts as a test result (what papers
+    report unless they say otherwise); values quoted from other papers (`source` cited) and ablation rows only
+    when asked for."""
     order = "ASC" if lower_is_better else "DESC"
     return rows(
         con,
         f"SELECT rank() OVER (ORDER BY r.value {order}) AS rank, r.model,"
         " coalesce(r.backbone, m.backbone) AS backbone,"
-        " r.value, r.as_printed, r.split, m.proposed, p.title, p.year, p.venue, r.paper_id, r.record_id,"
+        " r.value, r.as_printed, r.std, r.split, r.target, r.setting, r.source,"
+        " (coalesce(r.proposed, false) OR coalesce(m.proposed, false)) AS proposed, p.title, p.year, p.venue,"
+        " r.paper_id, r.record_id,"
         " r.evidence_page, r.evidence_quote, r.verified, r.review_status"
         " FROM results r JOIN reviewed_papers p USING (paper_id)"
         " LEFT JOIN models m ON m.paper_id = r.paper_id AND lower(m.name) = lower(r.model)"
         f"   AND {_live('m', False)}"
         f" WHERE r.dataset = ? AND r.metric = ? AND {_live('r', False)}"
+        " AND r.target IS NOT DISTINCT FROM ? AND coalesce(r.split, 'test') = ?"
+        " AND (? OR coalesce(r.source, 'paper') <> 'cited')"
+        " AND (? OR r.setting IS NULL OR r.setting NOT LIKE 'ablation%')"
         " AND (NOT ? OR r.verified OR r.review_status IN ('accepted', 'edited'))"
         f" ORDER BY r.value {order}, p.year, r.model",
-        [dataset, metric, verified_only],
+        [dataset, metric, target, split, include_cited, include_ablation, verified_only],
     )
 
 
@@ -341,7 +368,8 @@ def compare_results(con: duckdb.DuckDBPyConnection, paper_ids: list[str]) -> lis
     return rows(
         con,
         "SELECT r.paper_id, p.title, p.year, r.model, r.backbone, r.dataset, r.metric, r.value, r.as_printed,"
-        " r.split, r.verified, r.review_status FROM results r JOIN reviewed_papers p USING (paper_id)"
+        " r.split, r.target, r.setting, r.source, r.verified, r.review_status"
+        " FROM results r JOIN reviewed_papers p USING (paper_id)"
         f" WHERE list_contains(?, r.paper_id) AND {_live('r', False)} ORDER BY r.dataset, r.metric, p.year, r.model",
         [paper_ids],
     )

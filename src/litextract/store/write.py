@@ -164,9 +164,11 @@ def refresh_record_keys(con: duckdb.DuckDBPyConnection, table: str, record_ids: 
     after a rename, a review edit or an undo changed a value the key is made of."""
     kind = KIND_OF_TABLE[table]
     ids = None if record_ids is None else sorted(set(record_ids))
+    present = {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+    fields = [name for name in KEY_FIELDS[kind] if name in present]  # at 007 an old table lacks the later ones
     found = queries.rows(
         con,
-        f"SELECT record_id, {', '.join(KEY_FIELDS[kind])} FROM {table}"
+        f"SELECT record_id, {', '.join(fields)} FROM {table}"
         " WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], record_id)",
         [ids, ids],
     )

@@ -23,7 +23,8 @@ Attributes by file (all optional unless said):
   registration | other), `task` (its default task), `zoo` (the key `verify` builds it from), `base` (the
   architecture a named model is built on: CheXNet -> DenseNet-121), `generic` (a family name without depth).
 - metrics.toml: `kind` (fraction: percentages are divided by 100 | distance: mm, kept as printed | error |
-  count | other), `higher_is_better`.
+  count | other), `higher_is_better`, `needs_context` (as for datasets, near a metric word such as "metric",
+  "measure" or "score": for short capitals that are also other things' names, "SEG" in "Kvasir SEG").
 - venues.toml: `type` (journal | conference | preprint server), `publisher`; its `[[prefix]]` tables map a DOI
   prefix to its publisher (`doi_publisher`).
 """
@@ -110,7 +111,7 @@ class Vocabulary:
     def finder(self, kind: Kind) -> MentionFinder:
         """A compiled finder of this kind's names and aliases in running text."""
         if kind not in self._finders:
-            self._finders[kind] = MentionFinder(self._entries[kind])
+            self._finders[kind] = MentionFinder(self._entries[kind], kind)
         return self._finders[kind]
 
 
@@ -127,14 +128,17 @@ class MentionFinder:
 
     Separators are flexible ("ResNet50", "ResNet-50", "ResNet 50"); all-capital forms (acronyms such as "DRIVE")
     and entries marked `case_sensitive` match only as written, so ordinary words are not taken for names; forms
-    marked `needs_context` count in running text only near a dataset word, or in a short label (`_in_context`).
+    marked `needs_context` count in running text only near a word of their kind (a dataset word, a metric word),
+    or in a short label (`_in_context`).
     Forms are grouped by their first letter or digit run, so a text is only tried where a word could start one.
     Matching runs on a copy of the text of the same length whose separators are spaces (and, for the forms that
     ignore case, whose ASCII letters are lower case): plain patterns compile ~8x faster than ones with Unicode
     classes and inline flags, and offsets still point into the original text.
     """
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], kind: str = "dataset") -> None:
+        self._context = _CONTEXT.get(kind, _CONTEXT["dataset"])
+        plural = kind == "metric"  # a metric's acronym also counts with a plural s
         forms: dict[str, Entry] = {}
         contextual: set[str] = set()
         for entry in entries:
@@ -162,6 +166,8 @@ class MentionFinder:
                 entry = forms[form]
                 as_written = bool(entry.attrs.get("case_sensitive")) or not any(c.islower() for c in form)
                 body = _pattern(form, lower=not as_written)
+                if plural and as_written and _ACRONYM.fullmatch(form):
+                    body += "s?"  # "AUCs of 0.91 and 0.88", "FIDs"
                 (exact if as_written else folded).append(f"(?P<f{len(self._entries)}>{body})")
                 if form in contextual:
                     self._contextual.add(len(self._entries))
@@ -169,7 +175,7 @@ class MentionFinder:
             self._source[head] = (_alternation(exact), _alternation(folded))
         letters = sorted((h for h in groups if h.isalpha()), key=len, reverse=True)
         digits = sorted((h for h in groups if h.isdigit()), key=len, reverse=True)
-        alternatives = [f"(?:{_trie(letters)})(?![a-z])"] if letters else []
+        alternatives = [f"(?:{_trie(letters)}){'s?' if plural else ''}(?![a-z])"] if letters else []
         alternatives += [f"(?:{_trie(digits)})(?![0-9])"] if digits else []
         self._heads = re.compile(f"(?<![0-9a-z])(?:{'|'.join(alternatives) or '(?!x)x'})")
 
@@ -187,7 +193,10 @@ class MentionFinder:
         for head in self._heads.finditer(folded):
             if head.start() < end:
                 continue
-            exact, ignore_case = self._compiled(head.group(0))
+            first = head.group(0)
+            if first not in self._source:  # a head with a plural s ("aucs")
+                first = first[:-1]
+            exact, ignore_case = self._compiled(first)
             found = [
                 (int((m.lastgroup or "f0")[1:]), m)
                 for m in (
@@ -198,7 +207,7 @@ class MentionFinder:
             ]
             if found:
                 rank, m = min(found, key=lambda pair: pair[0])
-                if rank in self._contextual and not _in_context(folded, m.start(), m.end()):
+                if rank in self._contextual and not _in_context(folded, m.start(), m.end(), self._context):
                     continue
                 out.append(Mention(self._entries[rank], m.start(), m.end(), text[m.start() : m.end()]))
                 end = m.end()
@@ -264,22 +273,28 @@ def _search_texts(text: str) -> tuple[str, str]:
 
 
 _NOT_NAMES = {"other", "others"}
-_CONTEXT = re.compile(
-    r"\b(?:datasets?|data ?sets?|databases?|challenges?|benchmarks?|cohorts?|collections?|archives?|"
-    r"repository|corpus|competitions?)\b"
-)
-_CONTEXT_REACH = 80  # characters either side of a mention where a dataset word counts
+_ACRONYM = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z]")  # two capitals or more, the last one closing it
+# the words near which a `needs_context` form stands as a name in running text, per kind (text in lower case)
+_CONTEXT: dict[str, re.Pattern[str]] = {
+    "dataset": re.compile(
+        r"\b(?:datasets?|data ?sets?|databases?|challenges?|benchmarks?|cohorts?|collections?|archives?|"
+        r"repository|corpus|competitions?)\b"
+    ),
+    "metric": re.compile(r"\b(?:metrics?|measures?|scores?|criteri(?:on|a)|evaluat\w*|quality)\b"),
+}
+_CONTEXT_REACH = 80  # characters either side of a mention where a context word counts
 _LABEL_WORDS = 3  # a text of so few words (between NULs) is a label: a table cell, a column or row header
 
 
-def _in_context(folded: str, start: int, end: int) -> bool:
-    """A mention at folded[start:end] stands as a name: a dataset word is near, or its text is a short label."""
+def _in_context(folded: str, start: int, end: int, context: re.Pattern[str]) -> bool:
+    """A mention at folded[start:end] stands as a name: a context word of its kind is near, or its text is a
+    short label."""
     lo = folded.rfind("\0", 0, start) + 1
     hi = folded.find("\0", end)
     hi = len(folded) if hi < 0 else hi
     if len(folded[lo:hi].split(None, _LABEL_WORDS)) <= _LABEL_WORDS:
         return True
-    return bool(_CONTEXT.search(folded, max(lo, start - _CONTEXT_REACH), min(hi, end + _CONTEXT_REACH)))
+    return bool(context.search(folded, max(lo, start - _CONTEXT_REACH), min(hi, end + _CONTEXT_REACH)))
 
 
 def _pattern(form: str, lower: bool = False) -> str:
